@@ -1,0 +1,42 @@
+# Klimatsamarbeten LOD. `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PUBLISHER = $(VENV)/bin/publisher
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help setup build validate run serve test lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed ## create .venv and install the package with its test tools
+
+build: setup ## load, validate and publish the dataset into dist/current
+	$(PUBLISHER) build
+
+validate: setup ## check the source data against the shapes without writing anything
+	$(PUBLISHER) validate
+
+run: setup ## build, validate and serve on http://$(HOST):$(PORT)
+	$(PUBLISHER) serve --build --host $(HOST) --port $(PORT)
+
+serve: setup ## serve the last successful build
+	$(PUBLISHER) serve --host $(HOST) --port $(PORT)
+
+test: setup ## set everything up and run the whole test suite
+	$(PY) -m pytest
+
+lint: setup ## ruff
+	$(VENV)/bin/ruff check publisher tests
+
+clean: ## remove built releases
+	rm -rf dist

@@ -1,0 +1,1 @@
+"""The build: data/*.yaml -> records -> RDF graph -> SHACL gate -> release in dist/."""

@@ -1,0 +1,213 @@
+"""Serialise the graphs into a release folder, verify every dump, and switch `current` atomically.
+
+A release is written into a fresh temporary folder inside dist/, each dump is parsed back by an
+independent parser (pyoxigraph) and compared with the graph we meant to write, and only then is
+the folder renamed to dist/releases/<version> and dist/current re-pointed with one rename.
+Nothing half-written is ever visible under dist/current.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..errors import DumpMismatch
+from ..namespaces import REUSED, vocab
+
+
+@dataclass(frozen=True)
+class Format:
+    suffix: str
+    rdflib_format: str
+    media_type: str
+    ox_format: ox.RdfFormat
+    label: str
+
+
+FORMATS = (
+    Format("ttl", "turtle", "text/turtle", ox.RdfFormat.TURTLE, "Turtle"),
+    Format("nt", "nt", "application/n-triples", ox.RdfFormat.N_TRIPLES, "N-Triples"),
+    Format("jsonld", "json-ld", "application/ld+json", ox.RdfFormat.JSON_LD, "JSON-LD"),
+    Format("rdf", "xml", "application/rdf+xml", ox.RdfFormat.RDF_XML, "RDF/XML"),
+)
+OTHER_MEDIA_TYPES = {
+    ".gz": "application/gzip",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+def jsonld_context(base_uri: str) -> dict:
+    """The published @context: our prefixes. Dumps embed it so no parser has to fetch it."""
+    prefixes = {prefix: str(ns) for prefix, ns in REUSED.items() if prefix not in ("wd",)}
+    prefixes["wd"] = "http://www.wikidata.org/entity/"
+    prefixes["ks"] = str(vocab(base_uri))
+    return {"@context": dict(sorted(prefixes.items()))}
+
+
+def canonical(graph: Graph) -> Graph:
+    """A copy whose triples were inserted in sorted order, so serialisers iterate deterministically.
+
+    rdflib's default store indexes triples in sets, whose order depends on the hash seed;
+    SimpleMemory keeps nested dicts, which iterate in insertion order.
+    """
+    out = Graph(store="SimpleMemory")
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, ns, override=True, replace=True)
+    for triple in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
+        out.add(triple)
+    return out
+
+
+def serialise(graph: Graph, fmt: Format, context: dict) -> bytes:
+    if fmt.suffix == "nt":
+        lines = {line for line in graph.serialize(format="nt").splitlines() if line.strip()}
+        return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+    if fmt.suffix == "jsonld":
+        text = graph.serialize(format="json-ld", context=context["@context"], auto_compact=True)
+        document = _ordered_jsonld(json.loads(text))
+        return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    return graph.serialize(format=fmt.rdflib_format, encoding="utf-8")
+
+
+def _ordered_jsonld(node):
+    """Sort JSON-LD arrays whose order carries no meaning (all but @list), for stable bytes."""
+    if isinstance(node, dict):
+        return {k: (_ordered_jsonld(v) if k != "@list" else [_ordered_jsonld(x) for x in v])
+                for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_ordered_jsonld(x) for x in node]
+        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+    return node
+
+
+def _to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        raise DumpMismatch(f"unexpected blank node {term.n3()} in a published graph")
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def expected_triples(graph: Graph) -> set[ox.Triple]:
+    return {ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph}
+
+
+def verify(payload: bytes, fmt: Format, expected: set[ox.Triple], name: str) -> None:
+    """Parse `payload` with pyoxigraph and require exactly the expected triples."""
+    try:
+        found = {q.triple for q in ox.parse(payload, fmt.ox_format, without_named_graphs=True)}
+    except SyntaxError as exc:
+        raise DumpMismatch(f"{name}: pyoxigraph cannot parse what rdflib wrote: {exc}") from exc
+    if found != expected:
+        missing, extra = expected - found, found - expected
+        sample = [str(t) for t in list(missing)[:3]] + [str(t) for t in list(extra)[:3]]
+        raise DumpMismatch(
+            f"{name}: re-parsed graph differs ({len(missing)} missing, {len(extra)} extra): {sample}"
+        )
+
+
+def gzip_bytes(payload: bytes) -> bytes:
+    """Deterministic gzip: no file name, mtime 0."""
+    import io
+
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
+        gz.write(payload)
+    return buf.getvalue()
+
+
+def media_type_of(name: str) -> str:
+    for fmt in FORMATS:
+        if name.endswith("." + fmt.suffix):
+            return fmt.media_type
+    if name.endswith("context.jsonld"):
+        return "application/ld+json"
+    for suffix, media_type in OTHER_MEDIA_TYPES.items():
+        if name.endswith(suffix):
+            return media_type
+    return "application/octet-stream"
+
+
+class ReleaseWriter:
+    """Collects files for one release in a temporary folder, then publishes it atomically."""
+
+    def __init__(self, dist_dir: Path, progress: Callable[[str], None] = lambda _: None):
+        self.dist_dir = dist_dir
+        self.progress = progress
+        dist_dir.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=dist_dir))
+        self.files: dict[str, bytes] = {}
+
+    def write(self, name: str, payload: bytes, gz: bool = False) -> None:
+        self._write(name, payload)
+        if gz:
+            self._write(name + ".gz", gzip_bytes(payload))
+
+    def _write(self, name: str, payload: bytes) -> None:
+        (self.tmp / name).write_bytes(payload)
+        self.files[name] = payload
+
+    def file_table(self) -> dict[str, dict]:
+        return {
+            name: {
+                "bytes": len(payload),
+                "sha256": hashlib.sha256(payload).hexdigest(),
+                "media_type": media_type_of(name),
+            }
+            for name, payload in sorted(self.files.items())
+        }
+
+    def publish(self, version: str, manifest: dict, keep: int) -> Path:
+        table = self.file_table()
+        sums = "".join(f"{info['sha256']}  {name}\n" for name, info in table.items())
+        self._write("SHA256SUMS", sums.encode())
+        manifest = {**manifest, "version": version, "files": table}
+        text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        self._write("manifest.json", text.encode())
+
+        releases = self.dist_dir / "releases"
+        releases.mkdir(exist_ok=True)
+        final = releases / version
+        if final.exists():
+            old = (final / "SHA256SUMS").read_bytes() if (final / "SHA256SUMS").exists() else b""
+            if old != self.files["SHA256SUMS"]:
+                self.discard()
+                raise DumpMismatch(
+                    f"release {version} already exists with different content: the same input "
+                    "produced different bytes (the build is not deterministic)"
+                )
+            self.discard()
+        else:
+            os.chmod(self.tmp, 0o755)
+            os.rename(self.tmp, final)
+        link_tmp = self.dist_dir / f".current-{os.getpid()}"
+        if link_tmp.is_symlink() or link_tmp.exists():
+            link_tmp.unlink()
+        os.symlink(Path("releases") / version, link_tmp)
+        os.replace(link_tmp, self.dist_dir / "current")
+        self._prune(releases, version, keep)
+        return final
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _prune(self, releases: Path, current: str, keep: int) -> None:
+        others = [p for p in releases.iterdir() if p.is_dir() and p.name != current]
+        others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[keep:]:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,141 @@
+"""The build, step by step: load -> to_rdf -> validate -> dump -> publish."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..errors import ValidationFailure
+from ..settings import Settings
+from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
+from .load import SourceData, load
+from .to_rdf import ontology_graph, to_rdf
+from .validate import ValidationResult, shapes_graph, validate
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATASET_STEM = "klimatsamarbeten"
+ONTOLOGY_STEM = "ontology"
+
+Progress = Callable[[str], None]
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    version: str
+    release: Path | None
+    triples: int
+    validation: ValidationResult
+
+
+def input_version(settings: Settings, data: SourceData) -> str:
+    """One identifier for everything that shapes the output: data, vocabulary, shapes, code, base."""
+    h = hashlib.sha256()
+    h.update(settings.base_uri.encode())
+    for name, payload in sorted(data.files.items()):
+        h.update(f"data/{name}\0".encode() + payload)
+    for folder, pattern in (
+        (settings.ontology_dir, "*.ttl"),
+        (settings.shapes_dir, "*.ttl"),
+        (PACKAGE_DIR, "**/*.py"),
+        (PACKAGE_DIR, "**/templates/*"),
+    ):
+        for path in sorted(folder.glob(pattern)):
+            h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class _Steps:
+    def __init__(self, progress: Progress, total: int):
+        self.progress, self.total, self.n = progress, total, 0
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        self.n += 1
+        self.progress(f"[{self.n}/{self.total}] {message}")
+
+    def done(self, message: str) -> None:
+        self.progress(f"      {message} ({time.perf_counter() - self.started:.1f} s)")
+
+
+def prepare(settings: Settings, step: _Steps) -> tuple[SourceData, str, Graph, Graph, ValidationResult]:
+    step(f"loading {settings.data_dir}")
+    data = load(settings.data_dir)
+    records = sum(len(getattr(data, c)) for c in (
+        "sources", "counties", "municipalities", "organisations", "schemes", "memberships", "publications"))
+    step.done(f"{len(data.files)} files, {records} records")
+    version = input_version(settings, data)
+
+    step("building the RDF graph")
+    graph = to_rdf(data, settings.base_uri, version)
+    ontology = ontology_graph(settings.ontology_dir, settings.base_uri)
+    step.done(f"{len(graph)} triples of data, {len(ontology)} of vocabulary")
+
+    step(f"validating against the SHACL shapes in {settings.shapes_dir}")
+    result = validate(graph, shapes_graph(settings.shapes_dir, settings.base_uri), ontology, settings.base_uri)
+    step.done(f"{result.violations} violations, {result.warnings} warnings")
+    return data, version, graph, ontology, result
+
+
+def check(settings: Settings, progress: Progress = stderr_progress) -> ValidationResult:
+    """Load, build and validate without writing anything. Raises ValidationFailure."""
+    step = _Steps(progress, 3)
+    *_, result = prepare(settings, step)
+    if not result.conforms:
+        raise ValidationFailure(result.text)
+    return result
+
+
+def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResult:
+    step = _Steps(progress, 5)
+    data, version, graph, ontology, result = prepare(settings, step)
+    if not result.conforms:
+        failed = settings.dist_dir / "failed-validation-report.txt"
+        settings.dist_dir.mkdir(parents=True, exist_ok=True)
+        failed.write_text(result.text, encoding="utf-8")
+        raise ValidationFailure(result.text + f"\nNothing was published; report kept in {failed}")
+
+    step("writing and verifying the dumps")
+    writer = ReleaseWriter(settings.dist_dir, progress)
+    try:
+        context = jsonld_context(settings.base_uri)
+        counts = {}
+        for stem, g in ((DATASET_STEM, graph), (ONTOLOGY_STEM, ontology)):
+            ordered = canonical(g)
+            expected = expected_triples(g)
+            counts[stem] = len(g)
+            for fmt in FORMATS:
+                name = f"{stem}.{fmt.suffix}"
+                payload = serialise(ordered, fmt, context)
+                verify(payload, fmt, expected, name)
+                writer.write(name, payload, gz=True)
+        writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
+        writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
+        step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
+
+        step("publishing the release")
+        manifest = {
+            "base_uri": settings.base_uri,
+            "dataset": data.dataset["id"],
+            "title": data.dataset["title"],
+            "description": data.dataset["description"],
+            "triples": counts,
+            "validation": {"conforms": result.conforms, "violations": result.violations,
+                           "warnings": result.warnings},
+            "issued": data.dataset["issued"].text,
+        }
+        release = writer.publish(version, manifest, settings.keep_releases)
+    except BaseException:
+        writer.discard()
+        raise
+    step.done(f"release {version} is now {settings.current_release}")
+    return BuildResult(version, release, len(graph), result)

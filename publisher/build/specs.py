@@ -1,0 +1,173 @@
+"""What each YAML source file may contain: its top-level key and the fields of its records."""
+
+from __future__ import annotations
+
+from .schema import (
+    Field,
+    Spec,
+    boolean,
+    digits,
+    email,
+    enum,
+    ident,
+    iri,
+    lang_list,
+    lang_map,
+    list_of,
+    partial_date,
+    pattern,
+    records,
+    ref,
+    text,
+)
+
+confidence = enum(
+    "sourced",
+    "sourced-but-old",
+    hints={
+        "unverified": "unverified facts are not published: find a source that states it, "
+        "or leave the record out"
+    },
+)
+sources = list_of(ref("sources"), min_items=1)
+both_langs = lang_map("sv", "en")
+any_langs = lang_map()
+language_tag = pattern(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "sv")
+
+SOURCE = Spec("sources", {
+    "id": Field(ident, required=True),
+    "title": Field(text, required=True),
+    "language": Field(language_tag, required=True),
+    "url": Field(iri, required=True),
+    "publisher": Field(ref("agents")),
+    "issued": Field(partial_date()),
+    "modified": Field(partial_date()),
+    "note": Field(any_langs),
+})
+
+COUNTY = Spec("counties", {
+    "id": Field(ident, required=True),
+    "code": Field(digits(2), required=True),
+    "name": Field(both_langs, required=True),
+    "confidence": Field(confidence, required=True),
+    "sources": Field(sources, required=True),
+})
+
+MUNICIPALITY = Spec("municipalities", {
+    "id": Field(ident, required=True),
+    "code": Field(digits(4), required=True),
+    "name": Field(both_langs, required=True),
+    "short_name": Field(text, required=True),
+    "county": Field(ref("counties"), required=True),
+    "wikidata": Field(pattern(r"Q[1-9][0-9]*", "Q113692")),
+    "orgnr": Field(pattern(r"[0-9]{6}-[0-9]{4}", "212000-0084")),
+    "website": Field(iri),
+    "confidence": Field(confidence, required=True),
+    "sources": Field(sources, required=True),
+})
+
+CONCEPT = Spec("concepts", {
+    "id": Field(ident, required=True),
+    "notation": Field(text),
+    "label": Field(both_langs, required=True),
+    "definition": Field(any_langs),
+    "note": Field(any_langs),
+    "sources": Field(sources),
+})
+
+SCHEME = Spec("schemes", {
+    "id": Field(ident, required=True),
+    "title": Field(both_langs, required=True),
+    "description": Field(both_langs),
+    "creator": Field(ref("agents")),
+    "confidence": Field(confidence, required=True),
+    "sources": Field(sources, required=True),
+    "concepts": Field(records(CONCEPT), required=True),
+})
+
+ORGANISATION = Spec("organisations", {
+    "id": Field(ident, required=True),
+    "kind": Field(enum("association", "collaboration", "unit", "initiative"), required=True),
+    "name": Field(both_langs, required=True),
+    "alt_names": Field(list_of(text)),
+    "legal_form": Field(ref("concepts:organisationstyper")),
+    "description": Field(both_langs),
+    "goal": Field(both_langs),
+    "open_to": Field(list_of(ref("concepts:organisationstyper"), min_items=1)),
+    "criteria": Field(ref("schemes")),
+    "principles": Field(ref("schemes")),
+    "member_commitment": Field(both_langs),
+    "founded": Field(partial_date()),
+    "location": Field(text),
+    "website": Field(iri),
+    "unit_of": Field(ref("agents")),
+    "confidence": Field(confidence, required=True),
+    "sources": Field(sources, required=True),
+})
+
+MEMBERSHIP = Spec("memberships", {
+    "id": Field(ident),
+    "member": Field(ref("agents"), required=True),
+    "organisation": Field(ref("organisations"), required=True),
+    "role": Field(ref("concepts:medlemsroller")),
+    "since": Field(partial_date(min_year=1900)),
+    "until": Field(partial_date(min_year=1900)),
+    "commitment": Field(boolean),
+    "confidence": Field(confidence, required=True),
+    "note": Field(both_langs),
+    "sources": Field(sources, required=True),
+})
+
+PUBLICATION = Spec("publications", {
+    "id": Field(ident, required=True),
+    "kind": Field(enum("series", "report", "programme"), required=True),
+    "title": Field(both_langs, required=True),
+    "description": Field(both_langs),
+    "creator": Field(ref("agents")),
+    "in_series": Field(ref("publications")),
+    "frequency": Field(enum("annual")),
+    "since": Field(partial_date()),
+    "issued": Field(partial_date()),
+    "indicators": Field(ref("schemes")),
+    "subjects": Field(ref("schemes")),
+    "confidence": Field(confidence, required=True),
+    "sources": Field(sources, required=True),
+})
+
+PUBLISHER = Spec("publisher", {"name": Field(both_langs, required=True), "website": Field(iri)})
+CONTACT = Spec("contact", {"name": Field(text, required=True), "email": Field(email, required=True)})
+
+
+def _nested(spec: Spec):  # a single mapping parsed with its own spec
+    from .schema import parse_record
+
+    def kind(ctx, node, field):
+        return parse_record(ctx, node, spec)
+
+    return kind
+
+
+DATASET = Spec("dataset", {
+    "id": Field(ident, required=True),
+    "title": Field(both_langs, required=True),
+    "description": Field(both_langs, required=True),
+    "keywords": Field(lang_list("sv", "en"), required=True),
+    "publisher": Field(_nested(PUBLISHER), required=True),
+    "contact": Field(_nested(CONTACT), required=True),
+    "license": Field(iri, required=True),
+    "issued": Field(partial_date(precision=("day",)), required=True),
+})
+
+# file name -> (top-level key, spec, is a list of records)
+FILES: dict[str, tuple[str, Spec, bool]] = {
+    "dataset.yaml": ("dataset", DATASET, False),
+    "sources.yaml": ("sources", SOURCE, True),
+    "places.yaml": ("counties", COUNTY, True),
+    "municipalities.yaml": ("municipalities", MUNICIPALITY, True),
+    "organisations.yaml": ("organisations", ORGANISATION, True),
+    "concept-schemes.yaml": ("schemes", SCHEME, True),
+    "memberships.yaml": ("memberships", MEMBERSHIP, True),
+    "publications.yaml": ("publications", PUBLICATION, True),
+}
+
+__all__ = ["FILES", "boolean"]

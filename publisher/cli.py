@@ -1,0 +1,74 @@
+"""The `publisher` command.
+
+Exit codes: 0 success; 1 the data does not conform to the shapes; 2 bad input, settings or
+usage; 3 a dump failed verification (a bug: please report it); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import PublisherError
+from .settings import DEFAULT_BASE_URI, Settings
+
+EXIT_OK = 0
+EXIT_NOT_CONFORMING = 1
+EXIT_BAD_INPUT = 2
+EXIT_DUMP_MISMATCH = 3
+EXIT_INTERRUPTED = 130
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="publisher", description=__doc__.split("\n")[0])
+    p.add_argument("--root", type=Path, default=Path.cwd(),
+                   help="project folder holding data/, ontology/, shapes/ (default: current folder)")
+    p.add_argument("--base-uri", default=DEFAULT_BASE_URI,
+                   help=f"base of every URI in the dataset, ending in '/' (default: {DEFAULT_BASE_URI})")
+    p.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="load, validate and publish a new release into dist/")
+    sub.add_parser("validate", help="load and validate the data without writing anything")
+    serve = sub.add_parser("serve", help="serve the current release over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--build", action="store_true", help="build first, then serve")
+    return p
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    root = args.root.resolve()
+    overrides = {"dist_dir": args.dist.resolve()} if args.dist else {}
+    return Settings.from_root(root, base_uri=args.base_uri, **overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+        if args.command == "validate":
+            from .build.pipeline import check
+
+            result = check(settings)
+            print(f"conforms: {result.violations} violations, {result.warnings} warnings")
+        elif args.command == "build" or (args.command == "serve" and args.build):
+            from .build.pipeline import build
+
+            result = build(settings)
+            print(f"built release {result.version}: {result.triples} triples, "
+                  f"{result.validation.warnings} warnings -> {settings.current_release}")
+        if args.command == "serve":
+            from .web.serve import serve
+
+            serve(settings, host=args.host, port=args.port)
+        return EXIT_OK
+    except PublisherError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

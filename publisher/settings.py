@@ -1,0 +1,60 @@
+"""Explicit, frozen settings built once (by the CLI or a test) and passed down.
+
+Nothing here reads the environment: `Settings.from_root()` only resolves paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_BASE_URI = "http://127.0.0.1:8000/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are and under which base URI the dataset is minted.
+
+    - base_uri: every URI of the dataset starts with it (must end with "/").
+    - data_dir: the YAML (and CSV) source data.
+    - ontology_dir: the vocabulary (Turtle, relative IRIs resolved against base_uri).
+    - shapes_dir: the SHACL shapes (same convention).
+    - dist_dir: where `build` writes releases; `dist/current` points at the last good one.
+    - keep_releases: how many older releases to keep beside the current one.
+    """
+
+    base_uri: str
+    data_dir: Path
+    ontology_dir: Path
+    shapes_dir: Path
+    dist_dir: Path
+    keep_releases: int = 3
+
+    def __post_init__(self) -> None:
+        if not self.base_uri.startswith(("http://", "https://")) or not self.base_uri.endswith("/"):
+            raise ConfigError(
+                f"base URI {self.base_uri!r} must be an http(s) URI ending with '/', "
+                "e.g. https://data.example.se/klimat/"
+            )
+        if any(c in self.base_uri for c in ' <>"{}|\\^`'):
+            raise ConfigError(f"base URI {self.base_uri!r} contains characters not allowed in an IRI")
+        if self.keep_releases < 0:
+            raise ConfigError("keep_releases must be 0 or more")
+
+    @classmethod
+    def from_root(cls, root: Path, base_uri: str = DEFAULT_BASE_URI, **overrides: object) -> Settings:
+        root = Path(root)
+        settings = cls(
+            base_uri=base_uri,
+            data_dir=root / "data",
+            ontology_dir=root / "ontology",
+            shapes_dir=root / "shapes",
+            dist_dir=root / "dist",
+        )
+        return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def current_release(self) -> Path:
+        return self.dist_dir / "current"

@@ -1,0 +1,101 @@
+"""The one place that mints and parses the dataset's URIs.
+
+Every thing gets `<base>id/<kind>/<key>`; keys are ASCII slugs (å, ä, ö never reach a path).
+Membership periods and their start instants are fragment IRIs of the membership, so the
+published graph has no blank nodes and serialises the same way every time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+KINDS = (
+    "municipality",
+    "county",
+    "organisation",
+    "membership",
+    "scheme",
+    "concept",
+    "source",
+    "publication",
+    "dataset",
+)
+
+
+def slugify(text: str) -> str:
+    """ASCII slug: 'Södertälje kommun' -> 'sodertalje-kommun'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG_RE.match(text))
+
+
+@dataclass(frozen=True)
+class Minter:
+    base_uri: str
+
+    def thing(self, kind: str, *keys: str) -> URIRef:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of thing: {kind}")
+        for key in keys:
+            if not is_slug(key):
+                raise ValueError(f"URI key {key!r} is not an ASCII slug")
+        return URIRef(f"{self.base_uri}id/{kind}/{'/'.join(keys)}")
+
+    def municipality(self, code: str) -> URIRef:
+        return self.thing("municipality", code)
+
+    def county(self, code: str) -> URIRef:
+        return self.thing("county", code)
+
+    def organisation(self, ident: str) -> URIRef:
+        return self.thing("organisation", ident)
+
+    def membership(self, member: str, organisation: str, qualifier: str | None = None) -> URIRef:
+        key = f"{member}--{organisation}" + (f"--{qualifier}" if qualifier else "")
+        return URIRef(f"{self.base_uri}id/membership/{key}")
+
+    def period(self, membership: URIRef) -> URIRef:
+        return URIRef(f"{membership}#period")
+
+    def start(self, membership: URIRef) -> URIRef:
+        return URIRef(f"{membership}#start")
+
+    def scheme(self, ident: str) -> URIRef:
+        return self.thing("scheme", ident)
+
+    def concept(self, scheme: str, ident: str) -> URIRef:
+        return self.thing("concept", scheme, ident)
+
+    def source(self, ident: str) -> URIRef:
+        return self.thing("source", ident)
+
+    def publication(self, ident: str) -> URIRef:
+        return self.thing("publication", ident)
+
+    def commitment(self, organisation: str) -> URIRef:
+        return URIRef(f"{self.organisation(organisation)}#commitment")
+
+    def dataset(self, ident: str) -> URIRef:
+        return self.thing("dataset", ident)
+
+    def term(self, name: str) -> URIRef:
+        return URIRef(f"{self.base_uri}def/{name}")
+
+    @property
+    def ontology(self) -> URIRef:
+        return URIRef(f"{self.base_uri}def/")
+
+    def path_of(self, iri: str) -> str | None:
+        """The path of a dataset IRI relative to the base ('id/municipality/0136'), else None."""
+        if not iri.startswith(self.base_uri):
+            return None
+        return iri[len(self.base_uri) :].split("#", 1)[0]

@@ -1,0 +1,1 @@
+"""The web layer: reads only what the build published under dist/current."""

@@ -1,0 +1,38 @@
+"""The release the server serves: resolved once at start-up, read-only afterwards."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import NoReleaseError
+
+
+@dataclass(frozen=True)
+class Release:
+    path: Path
+    manifest: dict
+
+    @property
+    def version(self) -> str:
+        return self.manifest["version"]
+
+    @property
+    def files(self) -> dict[str, dict]:
+        return self.manifest["files"]
+
+    def file(self, name: str) -> Path | None:
+        """The path of a published file, or None: only names listed in the manifest resolve."""
+        if name not in self.files and name not in ("manifest.json", "SHA256SUMS"):
+            return None
+        return self.path / name
+
+
+def open_release(current: Path) -> Release:
+    """Pin the release `current` points to now; a later build does not change a running server."""
+    if not (current / "manifest.json").exists():
+        raise NoReleaseError(f"no release at {current}: run `publisher build` (or `make build`) first")
+    path = current.resolve()
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    return Release(path, manifest)

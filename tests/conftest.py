@@ -1,0 +1,94 @@
+"""Shared fixtures: one real build per test session, and a real uvicorn server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+
+from publisher.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+BASE = "http://127.0.0.1:8000/"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for the real data, building into a private dist/ folder."""
+    dist = tmp_path_factory.mktemp("dist")
+    return Settings.from_root(ROOT, base_uri=BASE, dist_dir=dist)
+
+
+@pytest.fixture(scope="session")
+def built(settings: Settings):
+    """The real dataset, built once for the whole session."""
+    from publisher.build.pipeline import build
+
+    return build(settings, progress=lambda _: None)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of data/ that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+@pytest.fixture
+def private_settings(tmp_path: Path, data_copy: Path) -> Settings:
+    """Settings over a private copy of the data and a private dist/."""
+    return replace(Settings.from_root(ROOT, base_uri=BASE), data_dir=data_copy, dist_dir=tmp_path / "dist")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`publisher serve` as a real process on 127.0.0.1."""
+
+    def __init__(self, settings: Settings, extra_args: list[str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [sys.executable, "-m", "publisher", "--root", str(ROOT), "--base-uri", settings.base_uri,
+                "--dist", str(settings.dist_dir), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                *(extra_args or [])]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                out = self.process.stdout.read().decode() if self.process.stdout else ""
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{out}")
+            try:
+                httpx.get(self.url + "/", timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start within 30 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, built) -> Iterator[LiveServer]:
+    server = LiveServer(settings)
+    yield server
+    server.stop()

@@ -1,0 +1,45 @@
+"""`publisher serve` on a real uvicorn: landing page and dumps over real HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+
+import httpx
+
+
+def test_landing_page_lists_every_dump_with_checksum(live_server, settings):
+    r = httpx.get(live_server.url + "/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    for name in ("klimatsamarbeten.ttl", "klimatsamarbeten.nt", "klimatsamarbeten.jsonld", "klimatsamarbeten.rdf"):
+        assert f'href="/dumps/{name}"' in r.text
+        digest = hashlib.sha256((settings.current_release / name).read_bytes()).hexdigest()
+        assert digest in r.text
+
+
+def test_dump_is_served_byte_for_byte_with_its_media_type(live_server, settings):
+    r = httpx.get(live_server.url + "/dumps/klimatsamarbeten.ttl")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.content == (settings.current_release / "klimatsamarbeten.ttl").read_bytes()
+    gz = httpx.get(live_server.url + "/dumps/klimatsamarbeten.nt.gz")
+    assert gz.headers["content-type"] == "application/gzip"
+
+
+def test_unknown_or_traversing_dump_names_are_404_not_500(live_server):
+    for path in ("/dumps/nope.ttl", "/dumps/..%2F..%2Fpyproject.toml", "/dumps/%2e%2e/manifest.json",
+                 "/dumps/current", "/nowhere"):
+        r = httpx.get(live_server.url + path)
+        assert r.status_code == 404, path
+        assert "Traceback" not in r.text
+
+
+def test_serve_without_a_build_exits_2_with_a_hint(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-m", "publisher", "--root", str(ROOT), "--dist", str(tmp_path),
+                             "serve", "--port", "1"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "run `publisher build`" in result.stderr
