@@ -19,6 +19,11 @@ class Release:
         return self.manifest["version"]
 
     @property
+    def last_modified(self) -> float:
+        """When this release was published (the time its manifest was written)."""
+        return (self.path / "manifest.json").stat().st_mtime
+
+    @property
     def files(self) -> dict[str, dict]:
         return self.manifest["files"]
 

@@ -1,0 +1,40 @@
+"""Conditional requests: If-None-Match beats If-Modified-Since; weak comparison; bad dates ignored."""
+
+from __future__ import annotations
+
+import pytest
+
+from publisher.web.caching import http_date, is_not_modified, strong_etag, validator_headers
+
+ETAG = strong_etag(b"body")
+T = 1_700_000_000.0
+
+CASES = [
+    ("no_validators", {}, False),
+    ("matching_etag", {"if-none-match": ETAG}, True),
+    ("weak_form_matches_for_get", {"if-none-match": "W/" + ETAG}, True),
+    ("list_with_match", {"if-none-match": f'"x", {ETAG}'}, True),
+    ("star", {"if-none-match": "*"}, True),
+    ("other_etag", {"if-none-match": '"other"'}, False),
+    ("etag_wins_over_date", {"if-none-match": '"other"', "if-modified-since": http_date(T + 60)}, False),
+    ("date_after", {"if-modified-since": http_date(T + 60)}, True),
+    ("date_equal", {"if-modified-since": http_date(T)}, True),
+    ("date_before", {"if-modified-since": http_date(T - 60)}, False),
+    ("garbage_date", {"if-modified-since": "yesterday"}, False),
+    ("empty_date", {"if-modified-since": ""}, False),
+]
+
+
+@pytest.mark.parametrize(("headers", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_conditional_get(headers, expected):
+    assert is_not_modified(headers, ETAG, T) is expected
+
+
+def test_etag_is_strong_and_content_based():
+    assert ETAG.startswith('"') and not ETAG.startswith("W/")
+    assert strong_etag(b"body") == ETAG != strong_etag(b"body2")
+
+
+def test_validator_headers():
+    h = validator_headers(ETAG, T, vary=["Accept", "Accept-Language"])
+    assert h["Vary"] == "Accept, Accept-Language" and h["Last-Modified"].endswith("GMT") and h["ETag"] == ETAG
