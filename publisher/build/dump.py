@@ -45,6 +45,9 @@ OTHER_MEDIA_TYPES = {
     ".gz": "application/gzip",
     ".json": "application/json",
     ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".csv": "text/csv; charset=utf-8",
+    ".rq": "application/sparql-query",
 }
 
 
@@ -159,6 +162,7 @@ class ReleaseWriter:
             self._write(name + ".gz", gzip_bytes(payload))
 
     def _write(self, name: str, payload: bytes) -> None:
+        (self.tmp / name).parent.mkdir(parents=True, exist_ok=True)  # names may have folders: cube/…
         (self.tmp / name).write_bytes(payload)
         self.files[name] = payload
 
