@@ -106,7 +106,6 @@ def cube_to_rdf(cube: Cube, data: SourceData, base_uri: str) -> Graph:
         g.add((spec, QB.order, Literal(comp.order)))
         if comp.kind == QB.attribute:
             g.add((spec, QB.componentRequired, Literal(True)))
-            g.add((comp.prop, RDF.type, QB.AttributeProperty))
 
     dataset = m.dataset(CUBE_ID)
     g.add((dataset, RDF.type, QB.DataSet))

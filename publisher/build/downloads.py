@@ -1,12 +1,14 @@
 """Presentation files of the statistics cube, written into the release through ReleaseWriter.
 
-    cube/observations.csv|json                         every observation
-    cube/indicator/<indicator>.csv|json                 slice: one indicator, all municipalities, all years
-    cube/indicator/<indicator>.<lang>.svg               line chart: every municipality over time
-    cube/indicator/<indicator>/<year>.<lang>.svg        bar chart: municipalities compared in one year
-    cube/municipality/<code>.csv|json                   slice: one municipality, all indicators
-    cube/municipality/<code>/<indicator>.<lang>.svg     line chart: one municipality, one indicator
-    cube/queries/<name>.rq                              example SPARQL queries (with BASE set)
+    cube-observations.csv|json                           every observation
+    cube-indicator--<indicator>.csv|json                 slice: one indicator, all municipalities, all years
+    cube-indicator--<indicator>.<lang>.svg               line chart: every municipality over time
+    cube-indicator--<indicator>--<year>.<lang>.svg       bar chart: municipalities compared in one year
+    cube-municipality--<code>.csv|json                   slice: one municipality, all indicators
+    cube-municipality--<code>--<indicator>.<lang>.svg    line chart: one municipality, one indicator
+    cube-query--<name>.rq                                example SPARQL queries (with BASE set)
+
+Names are flat (no folders), like every other file of the release, so `/dumps/<name>` serves them.
 
 <lang> is sv or en. Values are the published decimal text (CSV, `value_text` in JSON); JSON also
 gives `value` as a number.
@@ -101,8 +103,8 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
     ctx = _Context(cube, data, base_uri)
     files: dict[str, bytes] = {}
     obs = sorted(cube.observations, key=lambda o: (o.indicator, o.municipality, o.year))
-    files["cube/observations.csv"] = slice_csv([ctx.row(o) for o in obs])
-    files["cube/observations.json"] = slice_json([ctx.row(o) for o in obs], {"dataset": str(ctx.m.dataset(CUBE_ID))})
+    files["cube-observations.csv"] = slice_csv([ctx.row(o) for o in obs])
+    files["cube-observations.json"] = slice_json([ctx.row(o) for o in obs], {"dataset": str(ctx.m.dataset(CUBE_ID))})
 
     by_indicator: dict[str, list[Observation]] = defaultdict(list)
     by_municipality: dict[str, list[Observation]] = defaultdict(list)
@@ -112,8 +114,8 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
 
     for ind, rows in sorted(by_indicator.items()):
         about = {"indicator": ind, "concept": str(ctx.m.concept(INDICATOR_SCHEME, ind))}
-        files[f"cube/indicator/{ind}.csv"] = slice_csv([ctx.row(o) for o in rows])
-        files[f"cube/indicator/{ind}.json"] = slice_json([ctx.row(o) for o in rows], about)
+        files[f"cube-indicator--{ind}.csv"] = slice_csv([ctx.row(o) for o in rows])
+        files[f"cube-indicator--{ind}.json"] = slice_json([ctx.row(o) for o in rows], about)
         per_muni: dict[str, list[Observation]] = defaultdict(list)
         per_year: dict[int, list[Observation]] = defaultdict(list)
         for o in rows:
@@ -126,19 +128,19 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
                       for code, os_ in sorted(per_muni.items())]
             labels = Labels(TEXTS[lang]["all"].format(indicator=label), _describe(series, lang, ctx, rows),
                             TEXTS[lang]["year"], unit)
-            files[f"cube/indicator/{ind}.{lang}.svg"] = line_chart(f"{ind}-{lang}", series, labels).encode()
+            files[f"cube-indicator--{ind}.{lang}.svg"] = line_chart(f"{ind}-{lang}", series, labels).encode()
             for year, os_ in sorted(per_year.items()):
                 bars = [(ctx.municipalities[o.municipality]["short_name"], o.value) for o in os_]
                 bar_series = [Series(name, ((year, v),)) for name, v in bars]
                 labels = Labels(TEXTS[lang]["compare"].format(indicator=label, year=year),
                                 _describe(bar_series, lang, ctx, os_), unit, TEXTS[lang]["year"] + f" {year}")
-                files[f"cube/indicator/{ind}/{year}.{lang}.svg"] = bar_chart(
+                files[f"cube-indicator--{ind}--{year}.{lang}.svg"] = bar_chart(
                     f"{ind}-{year}-{lang}", bars, labels).encode()
 
     for code, rows in sorted(by_municipality.items()):
         about = {"municipality": code, "resource": str(ctx.m.municipality(code))}
-        files[f"cube/municipality/{code}.csv"] = slice_csv([ctx.row(o) for o in rows])
-        files[f"cube/municipality/{code}.json"] = slice_json([ctx.row(o) for o in rows], about)
+        files[f"cube-municipality--{code}.csv"] = slice_csv([ctx.row(o) for o in rows])
+        files[f"cube-municipality--{code}.json"] = slice_json([ctx.row(o) for o in rows], about)
         per_ind: dict[str, list[Observation]] = defaultdict(list)
         for o in rows:
             per_ind[o.indicator].append(o)
@@ -150,11 +152,11 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
                 labels = Labels(TEXTS[lang]["trend"].format(indicator=label, municipality=name),
                                 _describe(series, lang, ctx, os_), TEXTS[lang]["year"],
                                 ctx.unit_symbol(os_[0].unit, lang))
-                files[f"cube/municipality/{code}/{ind}.{lang}.svg"] = line_chart(
+                files[f"cube-municipality--{code}--{ind}.{lang}.svg"] = line_chart(
                     f"{code}-{ind}-{lang}", series, labels).encode()
 
     for qname in QUERY_NAMES:
-        files[f"cube/queries/{qname}.rq"] = query_text(qname, base_uri)
+        files[f"cube-query--{qname}.rq"] = query_text(qname, base_uri)
     return files
 
 
