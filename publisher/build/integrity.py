@@ -8,6 +8,8 @@ IC-12 (no two observations of a data set with the same values for all dimensions
 the recommendation as a comparison of every pair of observations: quadratic. Here it is one pass
 that reads every observation's dimension values and groups them by key: linear in the number of
 observations (see bench/bench_integrity.py).
+IC-17's HAVING uses the aggregate itself, not its SELECT alias (an alias is not yet bound when
+HAVING is evaluated, so the recommendation's `HAVING (?count != ?numMeasures)` never fires).
 IC-20 and IC-21 are templates: first find the hierarchy's parent-child properties, then run the
 check once per property, as the recommendation says.
 """
@@ -155,7 +157,7 @@ SELECT DISTINCT ?focus WHERE {
         ?focus ?dim ?v1 . ?obs2 ?dim ?v2 .
         FILTER (?v1 != ?v2)
       }
-    } GROUP BY ?focus ?numMeasures HAVING (?count != ?numMeasures)
+    } GROUP BY ?focus ?numMeasures HAVING (COUNT(?obs2) != ?numMeasures)
   }
 }"""),
     Constraint("IC-18", "Consistent data set links: observations of a data set's slice belong to the data set", """
