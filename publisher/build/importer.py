@@ -121,7 +121,7 @@ def convert_kolada(raw: bytes, display: str, vocab: Vocabulary, source: str, sta
             continue
         ind = indicator or vocab.kolada.get(cell["kpi"])
         if ind is None:
-            problems.append(SourceProblem(display, line, where or "kpi", (
+            problems.append(SourceProblem(display, line, f"{where}.kpi" if where else "kpi", (
                 f"Kolada KPI {cell['kpi']!r} is not the `kolada` id of any indicator in the scheme "
                 "'nyckeltal'; add it to data/concept-schemes.yaml (with its source) or pass --indicator")))
             continue
