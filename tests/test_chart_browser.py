@@ -41,8 +41,8 @@ def site(built, settings, tmp_path_factory) -> Iterator[str]:
         shutil.copy(settings.current_release / name, folder / name)
     inline = "\n".join((folder / name).read_text(encoding="utf-8") for name in CHARTS)
     images = "\n".join(f'<img id="img-{i}" src="{name}" alt="">' for i, name in enumerate(CHARTS))
-    (folder / "index.html").write_text(f'<!doctype html><html lang="sv"><meta charset="utf-8"><link rel="icon" href="data:,"><title>Charts</title>'
-                                       f'<body>{inline}\n{images}</body></html>', encoding="utf-8")
+    head = '<!doctype html><html lang="sv"><meta charset="utf-8"><link rel="icon" href="data:,"><title>Charts</title>'
+    (folder / "index.html").write_text(f"{head}<body>{inline}\n{images}</body></html>", encoding="utf-8")
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

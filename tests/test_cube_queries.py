@@ -52,10 +52,12 @@ def test_ranking_query_ranks_several_municipalities(store, settings):
     extra = ox.Store()
     extra.bulk_extend(store)
     ks, qb = BASE + "def/", "http://purl.org/linked-data/cube#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    indicator = ox.NamedNode(BASE + "id/concept/nyckeltal/vaxthusgaser-per-invanare")
     for code, value in (("0136", "2.5"), ("0138", "0.75")):  # synthetic values
         obs = ox.NamedNode(f"{BASE}id/observation/synthetic/{code}")
-        for p, o in ((ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(qb + "Observation")),
-                     (ox.NamedNode(ks + "indicator"), ox.NamedNode(BASE + "id/concept/nyckeltal/vaxthusgaser-per-invanare")),
+        for p, o in ((rdf_type, ox.NamedNode(qb + "Observation")),
+                     (ox.NamedNode(ks + "indicator"), indicator),
                      (ox.NamedNode(ks + "refYear"), ox.Literal("2019", datatype=ox.NamedNode(
                          "http://www.w3.org/2001/XMLSchema#gYear"))),
                      (ox.NamedNode(ks + "refMunicipality"), ox.NamedNode(f"{BASE}id/municipality/{code}")),

@@ -189,7 +189,8 @@ def bar_chart(ident: str, bars: list[tuple[str, str]], labels: Labels) -> str:
     out.append(f'<g class="axis y-axis" {FONT} font-size="12" fill="#333333">')
     out.append(f'<line class="axis-line" x1="{x(0):.1f}" y1="{top}" x2="{x(0):.1f}" y2="{bottom}" stroke="#333333"/>')
     for i, (name, _) in enumerate(bars):
-        out.append(f'<text x="{left - 8}" y="{top + i * row + row / 2 + 4:.1f}" text-anchor="end">{escape(name)}</text>')
+        ty = top + i * row + row / 2 + 4
+        out.append(f'<text x="{left - 8}" y="{ty:.1f}" text-anchor="end">{escape(name)}</text>')
     out.append(f'<text class="axis-label" x="8" y="{top - 8}" font-size="12">{escape(labels.y_axis)}</text>')
     out.append("</g>")
     out.append(f'<g class="series bars" fill="{PALETTE[0]}" {FONT} font-size="11">')

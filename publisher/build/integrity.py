@@ -189,7 +189,8 @@ SELECT DISTINCT ?focus WHERE {
   ?focus ?dim ?v .
   FILTER NOT EXISTS { ?list qb:hierarchyRoot/<$p>* ?v }
 }"""),
-    Constraint("IC-21", "Codes from hierarchy (inverse): a value is reachable from the root by the inverse property", """
+    Constraint("IC-21", "Codes from hierarchy (inverse): a value is reachable from the root by the inverse "
+               "property", """
 SELECT DISTINCT ?focus WHERE {
   ?focus qb:dataSet/qb:structure/qb:component/qb:componentProperty ?dim .
   ?dim a qb:DimensionProperty ; qb:codeList ?list .

@@ -13,9 +13,9 @@ from rdflib import Graph
 
 from ..errors import ValidationFailure
 from ..settings import Settings
-from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
 from .cube import cube_to_rdf
 from .downloads import write_cube_files
+from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
 from .integrity import check_integrity, store_of, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
