@@ -52,6 +52,7 @@ def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] 
         (settings.shapes_dir, "*.ttl"),
         (PACKAGE_DIR, "**/*.py"),
         (PACKAGE_DIR, "**/templates/*"),
+        (PACKAGE_DIR, "**/queries/*.rq"),
     ):
         for path in sorted(folder.glob(pattern)):
             h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
