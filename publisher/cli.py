@@ -34,6 +34,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--build", action="store_true", help="build first, then serve")
+    imp = sub.add_parser("import-observations",
+                         help="convert a local export (Kolada JSON/CSV or our CSV) into data/observations/, checked")
+    imp.add_argument("file", type=Path, help="the local file to import (never a URL: nothing is fetched)")
+    imp.add_argument("--layout", choices=("kolada", "native"), required=True, help="the file's layout")
+    imp.add_argument("--source", help="id in data/sources.yaml the figures come from (required for kolada)")
+    imp.add_argument("--indicator", help="indicator id in the scheme 'nyckeltal' (default: by the Kolada KPI id)")
+    imp.add_argument("--status", choices=("sourced", "sourced-but-old"), default="sourced",
+                     help="confidence of the imported figures (default: sourced)")
+    imp.add_argument("--output", type=Path, help="CSV to write (default: data/observations/<file name>.csv)")
+    imp.add_argument("--replace", action="store_true", help="overwrite the output file if it exists")
     return p
 
 
@@ -47,7 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = settings_from(args)
-        if args.command == "validate":
+        if args.command == "import-observations":
+            from .build.importer import import_observations
+
+            result = import_observations(settings.data_dir, args.file, args.layout, source=args.source,
+                                         indicator=args.indicator, status=args.status, output=args.output,
+                                         replace=args.replace)
+            print(f"wrote {result.written} observations to {result.output}"
+                  + (f" ({result.skipped} cells without a value left out)" if result.skipped else ""))
+        elif args.command == "validate":
             from .build.pipeline import check
 
             result = check(settings)

@@ -14,6 +14,9 @@ ADMS = Namespace("http://www.w3.org/ns/adms#")
 WD = Namespace("http://www.wikidata.org/entity/")
 EU_FREQ = Namespace("http://publications.europa.eu/resource/authority/frequency/")
 EU_LANG = Namespace("http://publications.europa.eu/resource/authority/language/")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 
 REUSED = {
     "rdf": RDF,
@@ -31,6 +34,9 @@ REUSED = {
     "void": VOID,
     "vcard": VCARD,
     "qb": QB,
+    "sdmx-dimension": SDMX_DIMENSION,
+    "sdmx-measure": SDMX_MEASURE,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
     "wd": WD,
 }
 

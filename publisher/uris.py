@@ -25,6 +25,8 @@ KINDS = (
     "source",
     "publication",
     "dataset",
+    "structure",
+    "observation",
 )
 
 
@@ -86,6 +88,20 @@ class Minter:
 
     def dataset(self, ident: str) -> URIRef:
         return self.thing("dataset", ident)
+
+    def structure(self, ident: str) -> URIRef:
+        """A qb:DataStructureDefinition: <base>id/structure/<ident>."""
+        return self.thing("structure", ident)
+
+    def component(self, structure: URIRef, name: str) -> URIRef:
+        """A component specification of a structure: a fragment of it (<structure>#<name>)."""
+        if not is_slug(name):
+            raise ValueError(f"URI key {name!r} is not an ASCII slug")
+        return URIRef(f"{structure}#{name}")
+
+    def observation(self, dataset: str, indicator: str, municipality: str, year: int | str) -> URIRef:
+        """A qb:Observation: <base>id/observation/<dataset>/<indicator>/<municipality code>/<year>."""
+        return self.thing("observation", dataset, indicator, municipality, str(year))
 
     def term(self, name: str) -> URIRef:
         return URIRef(f"{self.base_uri}def/{name}")

@@ -45,6 +45,9 @@ OTHER_MEDIA_TYPES = {
     ".gz": "application/gzip",
     ".json": "application/json",
     ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".csv": "text/csv; charset=utf-8",
+    ".rq": "application/sparql-query",
 }
 
 

@@ -13,8 +13,12 @@ from rdflib import Graph
 
 from ..errors import ValidationFailure
 from ..settings import Settings
+from .cube import cube_to_rdf
+from .downloads import write_cube_files
 from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
+from .integrity import check_integrity, store_of, with_integrity
 from .load import SourceData, load
+from .observations import Cube, load_observations
 from .to_rdf import ontology_graph, to_rdf
 from .validate import ValidationResult, shapes_graph, validate
 
@@ -37,17 +41,18 @@ class BuildResult:
     validation: ValidationResult
 
 
-def input_version(settings: Settings, data: SourceData) -> str:
+def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] | None = None) -> str:
     """One identifier for everything that shapes the output: data, vocabulary, shapes, code, base."""
     h = hashlib.sha256()
     h.update(settings.base_uri.encode())
-    for name, payload in sorted(data.files.items()):
+    for name, payload in sorted({**data.files, **(extra or {})}.items()):
         h.update(f"data/{name}\0".encode() + payload)
     for folder, pattern in (
         (settings.ontology_dir, "*.ttl"),
         (settings.shapes_dir, "*.ttl"),
         (PACKAGE_DIR, "**/*.py"),
         (PACKAGE_DIR, "**/templates/*"),
+        (PACKAGE_DIR, "**/queries/*.rq"),
     ):
         for path in sorted(folder.glob(pattern)):
             h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
@@ -67,23 +72,26 @@ class _Steps:
         self.progress(f"      {message} ({time.perf_counter() - self.started:.1f} s)")
 
 
-def prepare(settings: Settings, step: _Steps) -> tuple[SourceData, str, Graph, Graph, ValidationResult]:
+def prepare(settings: Settings, step: _Steps) -> tuple[SourceData, str, Graph, Graph, Cube, ValidationResult]:
     step(f"loading {settings.data_dir}")
     data = load(settings.data_dir)
     records = sum(len(getattr(data, c)) for c in (
         "sources", "counties", "municipalities", "organisations", "schemes", "memberships", "publications"))
-    step.done(f"{len(data.files)} files, {records} records")
-    version = input_version(settings, data)
+    cube = load_observations(settings.data_dir, data)
+    step.done(f"{len(data.files)} files, {records} records, {len(cube.observations)} observations")
+    version = input_version(settings, data, cube.files)
 
     step("building the RDF graph")
     graph = to_rdf(data, settings.base_uri, version)
+    graph += cube_to_rdf(cube, data, settings.base_uri)
     ontology = ontology_graph(settings.ontology_dir, settings.base_uri)
     step.done(f"{len(graph)} triples of data, {len(ontology)} of vocabulary")
 
     step(f"validating against the SHACL shapes in {settings.shapes_dir}")
     result = validate(graph, shapes_graph(settings.shapes_dir, settings.base_uri), ontology, settings.base_uri)
+    result = with_integrity(result, check_integrity(store_of(graph, ontology)))  # Data Cube IC-1 … IC-21
     step.done(f"{result.violations} violations, {result.warnings} warnings")
-    return data, version, graph, ontology, result
+    return data, version, graph, ontology, cube, result
 
 
 def check(settings: Settings, progress: Progress = stderr_progress) -> ValidationResult:
@@ -97,7 +105,7 @@ def check(settings: Settings, progress: Progress = stderr_progress) -> Validatio
 
 def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResult:
     step = _Steps(progress, 5)
-    data, version, graph, ontology, result = prepare(settings, step)
+    data, version, graph, ontology, cube, result = prepare(settings, step)
     if not result.conforms:
         failed = settings.dist_dir / "failed-validation-report.txt"
         settings.dist_dir.mkdir(parents=True, exist_ok=True)
@@ -120,6 +128,7 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
                 writer.write(name, payload, gz=True)
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
+        write_cube_files(writer, cube, data, settings.base_uri)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")

@@ -72,6 +72,8 @@ CONCEPT = Spec("concepts", {
     "label": Field(both_langs, required=True),
     "definition": Field(any_langs),
     "note": Field(any_langs),
+    "unit": Field(ref("concepts:enheter")),  # an indicator's unit of measure
+    "kolada": Field(pattern(r"[A-Z][0-9]{5}", "N00401")),  # an indicator's Kolada KPI id
     "sources": Field(sources),
 })
 

@@ -1,0 +1,145 @@
+"""The environmental key figures as a W3C RDF Data Cube. Pure: checked records in, graph out.
+
+    <id/dataset/miljonyckeltal> a qb:DataSet ; qb:structure <id/structure/miljonyckeltal> .
+    <id/structure/miljonyckeltal> a qb:DataStructureDefinition ; qb:component
+        #municipality (dimension ks:refMunicipality -> ks:Municipality)
+        #year         (dimension ks:refYear -> xsd:gYear)
+        #indicator    (dimension ks:indicator -> concept of <id/scheme/nyckeltal>)
+        #value        (measure ks:value, xsd:decimal exactly as published)
+        #unit         (attribute sdmx-attribute:unitMeasure -> concept of <id/scheme/enheter>)
+        #status       (attribute ks:confidence)
+        #source       (attribute prov:wasDerivedFrom -> the source document)
+    <id/observation/miljonyckeltal/<indicator>/<code>/<year>> a qb:Observation ; ...
+
+The graph is already in the Data Cube's normalised form (component properties stated and
+typed), so the integrity constraints run on it as published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from ..namespaces import QB, SDMX_ATTRIBUTE, bind_all, vocab
+from ..uris import Minter
+from .load import SourceData
+from .observations import INDICATOR_SCHEME, UNIT_SCHEME, Cube
+
+CUBE_ID = "miljonyckeltal"
+TITLE = {
+    "sv": "Miljönyckeltal för kommunerna (statistikkub)",
+    "en": "Environmental key figures of the municipalities (statistics cube)",
+}
+DESCRIPTION = {
+    "sv": "Belagda värden för kommunernas miljö- och klimatnyckeltal per kommun, år och nyckeltal, "
+          "med enhet, källa och tillförlitlighet för varje värde. Inga luckor är ifyllda.",
+    "en": "Sourced values of the municipalities' environmental and climate key figures by municipality, "
+          "year and indicator, with the unit, source and confidence of every value. No gaps are filled.",
+}
+STRUCTURE_LABEL = {
+    "sv": "Struktur för miljönyckeltalen: kommun, år, nyckeltal; värde; enhet, tillförlitlighet, källa",
+    "en": "Structure of the environmental key figures: municipality, year, indicator; value; unit, confidence, source",
+}
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str  # fragment of the structure's IRI
+    kind: URIRef  # qb:dimension, qb:measure or qb:attribute
+    prop: URIRef
+    order: int
+
+
+def components(base_uri: str) -> tuple[Component, ...]:
+    ks = vocab(base_uri)
+    return (
+        Component("municipality", QB.dimension, ks.refMunicipality, 1),
+        Component("year", QB.dimension, ks.refYear, 2),
+        Component("indicator", QB.dimension, ks.indicator, 3),
+        Component("value", QB.measure, ks.value, 4),
+        Component("unit", QB.attribute, SDMX_ATTRIBUTE.unitMeasure, 5),
+        Component("status", QB.attribute, ks.confidence, 6),
+        Component("source", QB.attribute, PROV.wasDerivedFrom, 7),
+    )
+
+
+def decimal_literal(text: str) -> Literal:
+    """xsd:decimal with the published digits: "1.53" stays "1.53"; "3833" is written "3833.0"
+    (the canonical form of an integral decimal, which every RDF syntax writes back the same way)."""
+    if text.startswith("."):
+        text = "0" + text
+    elif text.startswith("-."):
+        text = "-0" + text[1:]
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal, normalize=False)
+
+
+def cube_to_rdf(cube: Cube, data: SourceData, base_uri: str) -> Graph:
+    m, ks = Minter(base_uri), vocab(base_uri)
+    g = bind_all(Graph(), base_uri)
+
+    def texts(s: URIRef, p: URIRef, values: dict[str, str]) -> None:
+        for lang, text in sorted(values.items()):
+            g.add((s, p, Literal(text, lang=lang)))
+
+    # the indicators' units and Kolada ids (any scheme), so "which unit?" is answerable
+    for scheme in data.schemes:
+        for concept in scheme["concepts"]:
+            c = m.concept(scheme["id"], concept["id"])
+            if concept.get("unit"):
+                g.add((c, ks.unit, m.concept(UNIT_SCHEME, concept["unit"].ident)))
+            if concept.get("kolada"):
+                g.add((c, ks.koladaKpi, Literal(concept["kolada"])))
+
+    structure = m.structure(CUBE_ID)
+    g.add((structure, RDF.type, QB.DataStructureDefinition))
+    texts(structure, RDFS.label, STRUCTURE_LABEL)
+    for comp in components(base_uri):
+        spec = m.component(structure, comp.name)
+        g.add((structure, QB.component, spec))
+        g.add((spec, RDF.type, QB.ComponentSpecification))
+        g.add((spec, comp.kind, comp.prop))
+        g.add((spec, QB.componentProperty, comp.prop))
+        g.add((spec, QB.order, Literal(comp.order)))
+        if comp.kind == QB.attribute:
+            g.add((spec, QB.componentRequired, Literal(True)))
+
+    dataset = m.dataset(CUBE_ID)
+    g.add((dataset, RDF.type, QB.DataSet))
+    g.add((dataset, QB.structure, structure))
+    texts(dataset, DCTERMS.title, TITLE)
+    texts(dataset, RDFS.label, TITLE)
+    texts(dataset, DCTERMS.description, DESCRIPTION)
+    g.add((dataset, DCTERMS.isPartOf, m.dataset(data.dataset["id"])))
+    g.add((dataset, ks.confidence, ks.sourced))
+    g.add((dataset, DCTERMS.subject, m.scheme(INDICATOR_SCHEME)))
+    for source in sorted({o.source for o in cube.observations}):
+        g.add((dataset, PROV.wasDerivedFrom, m.source(source)))
+
+    municipalities = {r["code"]: r for r in data.municipalities}
+    indicators = {c["id"]: c for c in data.by_id("schemes")[INDICATOR_SCHEME]["concepts"]} \
+        if cube.observations else {}
+    units = {c["id"]: c for c in data.by_id("schemes")[UNIT_SCHEME]["concepts"]} if cube.observations else {}
+    for o in cube.observations:
+        s = m.observation(CUBE_ID, o.indicator, o.municipality, o.year)
+        g.add((s, RDF.type, QB.Observation))
+        g.add((s, QB.dataSet, dataset))
+        g.add((s, ks.refMunicipality, m.municipality(o.municipality)))
+        g.add((s, ks.refYear, Literal(f"{o.year:04d}", datatype=XSD.gYear)))
+        g.add((s, ks.indicator, m.concept(INDICATOR_SCHEME, o.indicator)))
+        g.add((s, ks.value, decimal_literal(o.value)))
+        g.add((s, SDMX_ATTRIBUTE.unitMeasure, m.concept(UNIT_SCHEME, o.unit)))
+        g.add((s, ks.confidence, ks[o.status]))
+        g.add((s, PROV.wasDerivedFrom, m.source(o.source)))
+        muni = municipalities[o.municipality]
+        unit = units[o.unit]["notation"] if units[o.unit].get("notation") else units[o.unit]["label"]["sv"]
+        for lang in ("sv", "en"):
+            label = (f"{muni['short_name']} {o.year}: {indicators[o.indicator]['label'][lang]} = "
+                     f"{o.value} {unit}")
+            g.add((s, RDFS.label, Literal(label, lang=lang)))
+    return g
+
+

@@ -1,0 +1,165 @@
+"""Presentation files of the statistics cube, written into the release through ReleaseWriter.
+
+    cube-observations.csv|json                           every observation
+    cube-indicator--<indicator>.csv|json                 slice: one indicator, all municipalities, all years
+    cube-indicator--<indicator>.<lang>.svg               line chart: every municipality over time
+    cube-indicator--<indicator>--<year>.<lang>.svg       bar chart: municipalities compared in one year
+    cube-municipality--<code>.csv|json                   slice: one municipality, all indicators
+    cube-municipality--<code>--<indicator>.<lang>.svg    line chart: one municipality, one indicator
+    cube-query--<name>.rq                                example SPARQL queries (with BASE set)
+
+Names are flat (no folders), like every other file of the release, so `/dumps/<name>` serves them.
+
+<lang> is sv or en. Values are the published decimal text (CSV, `value_text` in JSON); JSON also
+gives `value` as a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from importlib import resources
+
+from ..uris import Minter
+from .charts import Labels, Series, bar_chart, line_chart
+from .cube import CUBE_ID
+from .dump import ReleaseWriter
+from .load import SourceData
+from .observations import INDICATOR_SCHEME, UNIT_SCHEME, Cube, Observation
+
+LANGS = ("sv", "en")
+SLICE_COLUMNS = ("municipality", "municipality_name", "indicator", "indicator_label", "year", "value",
+                 "unit", "unit_symbol", "source", "source_url", "status", "observation")
+QUERY_NAMES = ("trend", "ranking")
+TEXTS = {
+    "sv": {"year": "År", "trend": "{indicator}, {municipality}", "compare": "{indicator}, {year}",
+           "all": "{indicator}, alla kommuner", "values": "Värden", "source": "Källor"},
+    "en": {"year": "Year", "trend": "{indicator}, {municipality}", "compare": "{indicator}, {year}",
+           "all": "{indicator}, all municipalities", "values": "Values", "source": "Sources"},
+}
+
+
+class _Context:
+    def __init__(self, cube: Cube, data: SourceData, base_uri: str):
+        self.m = Minter(base_uri)
+        self.municipalities = {r["code"]: r for r in data.municipalities}
+        schemes = data.by_id("schemes")
+        self.indicators = {c["id"]: c for c in schemes[INDICATOR_SCHEME]["concepts"]} if cube.observations else {}
+        self.units = {c["id"]: c for c in schemes[UNIT_SCHEME]["concepts"]} if cube.observations else {}
+        self.sources = data.by_id("sources")
+
+    def unit_symbol(self, unit: str, lang: str = "sv") -> str:
+        record = self.units[unit]
+        return record.get("notation") or record["label"][lang]
+
+    def row(self, o: Observation) -> dict[str, str]:
+        return {
+            "municipality": o.municipality,
+            "municipality_name": self.municipalities[o.municipality]["short_name"],
+            "indicator": o.indicator,
+            "indicator_label": self.indicators[o.indicator]["label"]["sv"],
+            "year": str(o.year),
+            "value": o.value,
+            "unit": o.unit,
+            "unit_symbol": self.unit_symbol(o.unit),
+            "source": o.source,
+            "source_url": self.sources[o.source]["url"],
+            "status": o.status,
+            "observation": str(self.m.observation(CUBE_ID, o.indicator, o.municipality, o.year)),
+        }
+
+
+def slice_csv(rows: list[dict[str, str]]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=SLICE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def slice_json(rows: list[dict[str, str]], about: dict[str, str]) -> bytes:
+    observations = [{**{k: v for k, v in r.items() if k != "value"}, "value": json.loads(r["value"]),
+                     "value_text": r["value"], "year": int(r["year"])} for r in rows]
+    document = {"slice": about, "columns": list(SLICE_COLUMNS), "observations": observations}
+    return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _describe(series: list[Series], lang: str, ctx: _Context, observations: list[Observation]) -> str:
+    parts = [f"{s.name}: " + "; ".join(f"{y}: {v}" for y, v in sorted(s.points)) for s in series]
+    sources = sorted({ctx.sources[o.source]["title"] for o in observations})
+    return f"{TEXTS[lang]['values']}: " + ". ".join(parts) + f". {TEXTS[lang]['source']}: " + "; ".join(sources) + "."
+
+
+def query_text(name: str, base_uri: str) -> bytes:
+    """An example query with BASE set to the dataset's base, so its relative IRIs resolve."""
+    text = resources.files("publisher.build").joinpath(f"queries/{name}.rq").read_text(encoding="utf-8")
+    return f"BASE <{base_uri}>\n{text}".encode()
+
+
+def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
+    """Every presentation file: name in the release -> bytes. Pure and deterministic."""
+    ctx = _Context(cube, data, base_uri)
+    files: dict[str, bytes] = {}
+    obs = sorted(cube.observations, key=lambda o: (o.indicator, o.municipality, o.year))
+    files["cube-observations.csv"] = slice_csv([ctx.row(o) for o in obs])
+    files["cube-observations.json"] = slice_json([ctx.row(o) for o in obs], {"dataset": str(ctx.m.dataset(CUBE_ID))})
+
+    by_indicator: dict[str, list[Observation]] = defaultdict(list)
+    by_municipality: dict[str, list[Observation]] = defaultdict(list)
+    for o in obs:
+        by_indicator[o.indicator].append(o)
+        by_municipality[o.municipality].append(o)
+
+    for ind, rows in sorted(by_indicator.items()):
+        about = {"indicator": ind, "concept": str(ctx.m.concept(INDICATOR_SCHEME, ind))}
+        files[f"cube-indicator--{ind}.csv"] = slice_csv([ctx.row(o) for o in rows])
+        files[f"cube-indicator--{ind}.json"] = slice_json([ctx.row(o) for o in rows], about)
+        per_muni: dict[str, list[Observation]] = defaultdict(list)
+        per_year: dict[int, list[Observation]] = defaultdict(list)
+        for o in rows:
+            per_muni[o.municipality].append(o)
+            per_year[o.year].append(o)
+        for lang in LANGS:
+            label = ctx.indicators[ind]["label"][lang]
+            unit = ctx.unit_symbol(rows[0].unit, lang)
+            series = [Series(ctx.municipalities[code]["short_name"], tuple((o.year, o.value) for o in os_))
+                      for code, os_ in sorted(per_muni.items())]
+            labels = Labels(TEXTS[lang]["all"].format(indicator=label), _describe(series, lang, ctx, rows),
+                            TEXTS[lang]["year"], unit)
+            files[f"cube-indicator--{ind}.{lang}.svg"] = line_chart(f"{ind}-{lang}", series, labels).encode()
+            for year, os_ in sorted(per_year.items()):
+                bars = [(ctx.municipalities[o.municipality]["short_name"], o.value) for o in os_]
+                bar_series = [Series(name, ((year, v),)) for name, v in bars]
+                labels = Labels(TEXTS[lang]["compare"].format(indicator=label, year=year),
+                                _describe(bar_series, lang, ctx, os_), unit, TEXTS[lang]["year"] + f" {year}")
+                files[f"cube-indicator--{ind}--{year}.{lang}.svg"] = bar_chart(
+                    f"{ind}-{year}-{lang}", bars, labels).encode()
+
+    for code, rows in sorted(by_municipality.items()):
+        about = {"municipality": code, "resource": str(ctx.m.municipality(code))}
+        files[f"cube-municipality--{code}.csv"] = slice_csv([ctx.row(o) for o in rows])
+        files[f"cube-municipality--{code}.json"] = slice_json([ctx.row(o) for o in rows], about)
+        per_ind: dict[str, list[Observation]] = defaultdict(list)
+        for o in rows:
+            per_ind[o.indicator].append(o)
+        name = ctx.municipalities[code]["short_name"]
+        for ind, os_ in sorted(per_ind.items()):
+            for lang in LANGS:
+                label = ctx.indicators[ind]["label"][lang]
+                series = [Series(name, tuple((o.year, o.value) for o in os_))]
+                labels = Labels(TEXTS[lang]["trend"].format(indicator=label, municipality=name),
+                                _describe(series, lang, ctx, os_), TEXTS[lang]["year"],
+                                ctx.unit_symbol(os_[0].unit, lang))
+                files[f"cube-municipality--{code}--{ind}.{lang}.svg"] = line_chart(
+                    f"{code}-{ind}-{lang}", series, labels).encode()
+
+    for qname in QUERY_NAMES:
+        files[f"cube-query--{qname}.rq"] = query_text(qname, base_uri)
+    return files
+
+
+def write_cube_files(writer: ReleaseWriter, cube: Cube, data: SourceData, base_uri: str) -> None:
+    for name, payload in sorted(cube_files(cube, data, base_uri).items()):
+        writer.write(name, payload)
