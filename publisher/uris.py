@@ -25,6 +25,10 @@ KINDS = (
     "source",
     "publication",
     "dataset",
+    "distribution",
+    "service",
+    "agent",
+    "contact",
 )
 
 
@@ -86,6 +90,49 @@ class Minter:
 
     def dataset(self, ident: str) -> URIRef:
         return self.thing("dataset", ident)
+
+    def distribution(self, dataset: str, file_name: str) -> URIRef:
+        """One download of a dataset: `<base>id/distribution/<dataset>/<file-name-slug>`."""
+        return self.thing("distribution", dataset, slugify(file_name))
+
+    def service(self, ident: str) -> URIRef:
+        """A data service (the SPARQL endpoint, the linked-data interface)."""
+        return self.thing("service", ident)
+
+    def agent(self, ident: str) -> URIRef:
+        """A publisher of the catalogue (an agent that is not in the data)."""
+        return self.thing("agent", ident)
+
+    def contact(self, ident: str) -> URIRef:
+        """A contact point (vcard) of the catalogue."""
+        return self.thing("contact", ident)
+
+    @property
+    def catalog(self) -> URIRef:
+        """The catalogue: served at this IRI (`<base>catalog`)."""
+        return URIRef(f"{self.base_uri}catalog")
+
+    def catalog_page(self, page: int) -> URIRef:
+        return URIRef(f"{self.base_uri}catalog?page={int(page)}")
+
+    @property
+    def void_document(self) -> URIRef:
+        """The VoID description: served at this IRI (`<base>.well-known/void`)."""
+        return URIRef(f"{self.base_uri}.well-known/void")
+
+    @property
+    def sparql_endpoint(self) -> URIRef:
+        return URIRef(f"{self.base_uri}sparql")
+
+    def dump(self, file_name: str) -> URIRef:
+        """Where a file of the release is downloaded: `<base>dumps/<file>`."""
+        if "/" in file_name or not file_name or file_name.startswith("."):
+            raise ValueError(f"not a release file name: {file_name!r}")
+        return URIRef(f"{self.base_uri}dumps/{file_name}")
+
+    @property
+    def landing_page(self) -> URIRef:
+        return URIRef(self.base_uri)
 
     def term(self, name: str) -> URIRef:
         return URIRef(f"{self.base_uri}def/{name}")

@@ -13,6 +13,7 @@ from rdflib import Graph
 
 from ..errors import ValidationFailure
 from ..settings import Settings
+from .catalogue import write_catalogue
 from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
 from .load import SourceData, load
 from .to_rdf import ontology_graph, to_rdf
@@ -46,6 +47,7 @@ def input_version(settings: Settings, data: SourceData) -> str:
     for folder, pattern in (
         (settings.ontology_dir, "*.ttl"),
         (settings.shapes_dir, "*.ttl"),
+        (settings.shapes_dir, "catalog/*.ttl"),
         (PACKAGE_DIR, "**/*.py"),
         (PACKAGE_DIR, "**/templates/*"),
     ):
@@ -120,6 +122,8 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
                 writer.write(name, payload, gz=True)
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
+        catalog = write_catalogue(writer, settings, data, graph, ontology, version, DATASET_STEM,
+                                  ONTOLOGY_STEM, context, progress)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")
@@ -132,6 +136,7 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
             "validation": {"conforms": result.conforms, "violations": result.violations,
                            "warnings": result.warnings},
             "issued": data.dataset["issued"].text,
+            "catalog": catalog,
         }
         release = writer.publish(version, manifest, settings.keep_releases)
     except BaseException:
