@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from rdflib import URIRef
 
@@ -112,8 +113,10 @@ class Minter:
         """The catalogue: served at this IRI (`<base>catalog`)."""
         return URIRef(f"{self.base_uri}catalog")
 
-    def catalog_page(self, page: int) -> URIRef:
-        return URIRef(f"{self.base_uri}catalog?page={int(page)}")
+    def catalog_page(self, page: int, params: dict[str, str] | None = None) -> URIRef:
+        """One page of the catalogue (Hydra paging), keeping the request's _profile/_mediatype."""
+        query = urlencode(sorted({**(params or {}), "page": str(int(page))}.items()))
+        return URIRef(f"{self.base_uri}catalog?{query}")
 
     @property
     def void_document(self) -> URIRef:

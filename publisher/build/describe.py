@@ -34,7 +34,7 @@ DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's closed DCAT nam
 PROFILES = ("dcat-ap-se", "dcat-ap")
 PROFILE_IRIS = {  # the profile IRIs of W3C Content Negotiation by Profile (Content-Profile)
     "dcat-ap-se": "https://docs.dataportal.se/dcat/en/",
-    "dcat-ap": "http://data.europa.eu/r5r/",
+    "dcat-ap": "https://semiceu.github.io/DCAT-AP/releases/3.0.1",
 }
 
 # Serialisations of a dump: file suffix -> (media type, EU file-type code).
