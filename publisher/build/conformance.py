@@ -30,6 +30,7 @@ class ProfileCheck:
     violations: int
     warnings: int
     text: str
+    results: tuple[tuple[str, str, str], ...] = ()  # (severity, focus node, path) of every result
 
     def summary(self) -> dict:
         return {"checked": self.checked, "conforms": self.conforms, "violations": self.violations,
@@ -60,18 +61,21 @@ def ap_shapes(dcat_ap_dir: Path | None) -> tuple[Graph, Graph] | None:
     return gate, Graph().parse(dcat_ap_dir / DCAT_AP_RECOMMENDED, format="turtle")
 
 
-def _run(data: Graph, shapes: Graph) -> tuple[int, int, str]:
+def _run(data: Graph, shapes: Graph, severity: str | None = None):
     _, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                        allow_warnings=True, advanced=True)
     assert isinstance(report, Graph)
-    severities = [report.value(r, SH.resultSeverity) for r in report.subjects(RDF.type, SH.ValidationResult)]
-    violations = sum(1 for s in severities if s == SH.Violation)
-    return violations, len(severities) - violations, text
+    results = tuple(sorted(
+        (severity or str(report.value(r, SH.resultSeverity)), str(report.value(r, SH.focusNode)),
+         str(report.value(r, SH.resultPath)))
+        for r in report.subjects(RDF.type, SH.ValidationResult)))
+    violations = sum(1 for r in results if r[0] == str(SH.Violation))
+    return violations, len(results) - violations, text, results
 
 
 def check_se(catalogue: Graph, shapes: Graph) -> ProfileCheck:
-    violations, warnings, text = _run(catalogue, shapes)
-    return ProfileCheck("dcat-ap-se", True, violations == 0, violations, warnings, text)
+    violations, warnings, text, results = _run(catalogue, shapes)
+    return ProfileCheck("dcat-ap-se", True, violations == 0, violations, warnings, text, results)
 
 
 def check_ap(catalogue: Graph, shapes: tuple[Graph, Graph] | None, where: Path | None) -> ProfileCheck:
@@ -80,8 +84,9 @@ def check_ap(catalogue: Graph, shapes: tuple[Graph, Graph] | None, where: Path |
                             f"DCAT-AP 3.0.1 shapes not found in {where}: the DCAT-AP profile was NOT "
                             "validated (set dcat_ap_shapes_dir to SEMIC's html/shacl folder)")
     gate, recommended = shapes
-    violations, gate_warnings, text = _run(catalogue, gate)
-    rec_violations, rec_warnings, rec_text = _run(catalogue, recommended)
-    warnings = gate_warnings + rec_warnings + rec_violations  # recommended shapes only ever warn
+    violations, gate_warnings, text, results = _run(catalogue, gate)
+    _, rec_warnings, rec_text, rec_results = _run(catalogue, recommended, severity=str(SH.Warning))
+    warnings = gate_warnings + rec_warnings  # the recommended shapes only ever warn
     return ProfileCheck("dcat-ap", True, violations == 0, violations, warnings,
-                        text + ("\nRecommended (warnings):\n" + rec_text if warnings else ""))
+                        text + ("\nRecommended (warnings):\n" + rec_text if rec_warnings else ""),
+                        results + rec_results)

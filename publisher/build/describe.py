@@ -242,6 +242,7 @@ class _Describer:
         if start is not None:
             period = self.typed(URIRef(f"{d}#temporal"), DCTERMS.PeriodOfTime)
             self.add(period, DCAT.startDate, start)
+            self.add(period, DCAT.endDate, self.modified)  # as far as the newest date the input states
             self.add(d, DCTERMS.temporal, period)
         for name in sorted(self.files):
             if self._is_dump(name, dumps.stem):
