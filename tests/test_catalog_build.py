@@ -66,7 +66,8 @@ def test_release_has_each_profile_in_four_formats_listed_in_the_manifest(built, 
 
 def test_every_dump_is_a_distribution_with_its_size_checksum_and_media_type(built, settings):
     manifest = json.loads((settings.current_release / "manifest.json").read_text())
-    dumps = [n for n in manifest["files"] if re.fullmatch(r"(klimatsamarbeten|ontology)\.(ttl|nt|jsonld|rdf)(\.gz)?", n)]
+    pattern = r"(klimatsamarbeten|ontology)\.(ttl|nt|jsonld|rdf)(\.gz)?"
+    dumps = [n for n in manifest["files"] if re.fullmatch(pattern, n)]
     assert len(dumps) == 16
     for profile in PROFILES:
         g = catalogue(settings, profile)
@@ -186,7 +187,8 @@ def test_void_counts_are_those_of_the_published_data(built, settings):
     assert void.value(DATASET, VOID.distinctObjects).toPython() == len(set(data.objects()))
     classes = {void.value(p, VOID["class"]): void.value(p, VOID.entities).toPython()
                for p in void.objects(DATASET, VOID.classPartition)}
-    assert classes[URIRef(BASE + "def/Municipality")] == len(set(data.subjects(RDF.type, URIRef(BASE + "def/Municipality"))))
+    municipality = URIRef(BASE + "def/Municipality")
+    assert classes[municipality] == len(set(data.subjects(RDF.type, municipality)))
     props = {void.value(p, VOID.property): void.value(p, VOID.triples).toPython()
              for p in void.objects(DATASET, VOID.propertyPartition)}
     assert sum(props.values()) == len(data)
