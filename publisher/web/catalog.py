@@ -82,6 +82,7 @@ def choose_profile(param: str | None, header: str | None, profiles: dict[str, st
 def choose_format(mediatype: str | None, accept: str | None, order: Sequence[str]) -> RdfFormat | None:
     formats = [BY_KEY[k] for k in order]
     if mediatype is not None:
+        mediatype = mediatype.strip().replace(" ", "+")  # an unencoded '+' arrives as a space
         return BY_KEY.get(mediatype) if mediatype in order else (
             f if (f := format_for(mediatype)) in formats else None)
     if accept is None:
