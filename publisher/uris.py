@@ -113,10 +113,13 @@ class Minter:
         """The catalogue: served at this IRI (`<base>catalog`)."""
         return URIRef(f"{self.base_uri}catalog")
 
+    def catalog_with(self, params: dict[str, str]) -> URIRef:
+        """The catalogue with query parameters (_profile, _mediatype, page), sorted and encoded."""
+        return URIRef(f"{self.base_uri}catalog?{urlencode(sorted(params.items()))}")
+
     def catalog_page(self, page: int, params: dict[str, str] | None = None) -> URIRef:
         """One page of the catalogue (Hydra paging), keeping the request's _profile/_mediatype."""
-        query = urlencode(sorted({**(params or {}), "page": str(int(page))}.items()))
-        return URIRef(f"{self.base_uri}catalog?{query}")
+        return self.catalog_with({**(params or {}), "page": str(int(page))})
 
     @property
     def void_document(self) -> URIRef:

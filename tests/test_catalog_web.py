@@ -148,6 +148,8 @@ def test_catalog_negotiates_profile_and_format(live_server, query, headers, stat
     assert r.headers["content-profile"] == f"<{profile}>"
     assert {v.strip() for v in r.headers["vary"].split(",")} >= {"Accept", "Accept-Profile"}
     assert f'<{profile}>; rel="profile"' in r.headers["link"]
+    alternates = [x for x in r.headers["link"].split(", <") if 'rel="alternate"' in x]
+    assert len(alternates) == 7  # the other 7 of 2 profiles x 4 formats (W3C conneg-by-profile)
     assert len(parse_response(r)) > 100
 
 
@@ -188,3 +190,17 @@ def test_void_is_served_at_the_well_known_address_and_announced(live_server, bui
     assert head.status_code == 200 and head.headers["content-type"].startswith("application/ld+json")
     assert f'<{BASE}.well-known/void>; rel="describedby"' in landing.headers["link"]
     assert 'href="/.well-known/void"' in landing.text and 'href="/catalog"' in landing.text
+
+
+def test_alternate_links_lead_to_the_profile_and_format_they_announce(live_server):
+    with httpx.Client(timeout=30) as client:
+        r = client.get(live_server.url + "/catalog")
+        alternates = [x for x in r.headers["link"].split(", <") if 'rel="alternate"' in x]
+        for item in alternates:
+            target = item.lstrip("<").split(">", 1)[0]
+            media_type = item.split('type="', 1)[1].split('"', 1)[0]
+            profile = item.split('profile="', 1)[1].split('"', 1)[0]
+            answer = client.get(local(target, BASE, live_server.url))
+            assert answer.status_code == 200, target
+            assert answer.headers["content-type"].split(";")[0] == media_type
+            assert answer.headers["content-profile"] == f"<{profile}>"

@@ -227,9 +227,15 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
             raise HTTPException(404, f"the catalogue has {page_count(total, settings.catalog_page_size)} page(s)")
         params = tuple(sorted((k, q[k]) for k in ("_profile", "_mediatype") if k in q))
         body = render(profile, page, fmt.key, params)
+        alternates = ", ".join(
+            f'<{minter.catalog_with({"_profile": token, "_mediatype": BY_KEY[k].media_type})}>; rel="alternate"; '
+            f'type="{BY_KEY[k].media_type}"; profile="{iri}"'
+            for token, iri in sorted(profiles.items()) for k in CATALOG_ORDER
+            if (token, k) != (profile, fmt.key))
         headers = {
             "Content-Profile": f"<{profiles[profile]}>",
-            "Link": link((profiles[profile], "profile"), (str(minter.void_document), "describedby")),
+            "Link": link((profiles[profile], "profile"), (str(minter.void_document), "describedby"))
+            + ", " + alternates,
         }
         return respond(request, body, fmt, headers, VARY)
 
