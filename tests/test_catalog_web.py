@@ -132,6 +132,10 @@ NEGOTIATION = [
     ("?page=1", {}, 200, "application/rdf+xml", SE),
     ("?page=0", {}, 400, None, None),
     ("?page=abc", {}, 400, None, None),
+    ("?page=%C2%B2", {}, 400, None, None),            # a superscript two: isdigit() but not a number
+    ("?page=99999999999999999999", {}, 400, None, None),
+    ("", {"Accept-Profile": "<" + "x" * 5000 + ">"}, 200, "application/rdf+xml", SE),  # oversized: ignored
+    ("", {"Accept-Profile": f"<{AP}>;q=abc, <{SE}>;q=0.1"}, 200, "application/rdf+xml", SE),
     ("?page=2", {}, 404, None, None),
 ]
 

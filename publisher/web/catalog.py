@@ -219,7 +219,7 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
             raise HTTPException(406, "the catalogue is available as "
                                 + ", ".join(BY_KEY[k].media_type for k in CATALOG_ORDER))
         raw_page = q.get("page", "1")
-        if not raw_page.isdigit() or not 1 <= int(raw_page) <= 10**6:
+        if not re.fullmatch(r"[0-9]{1,7}", raw_page) or int(raw_page) < 1:
             raise HTTPException(400, f"page must be a positive whole number, not {raw_page[:20]!r}")
         page = int(raw_page)
         total = len(set(graphs[profile].objects(minter.catalog, DCAT.dataset)))
