@@ -220,3 +220,27 @@ def test_build_says_clearly_when_the_dcat_ap_shapes_are_absent(private_settings,
     manifest = json.loads((settings.current_release / "manifest.json").read_text())
     assert manifest["catalog"]["profiles"]["dcat-ap"]["checked"] is False
     assert manifest["catalog"]["profiles"]["dcat-ap-se"]["checked"] is True
+
+
+def test_every_theme_and_publisher_type_the_loader_allows_has_a_label():
+    from publisher.build.describe import CONCEPT_LABELS, EU
+    from publisher.build.specs import ADMS_PUBLISHER_TYPES, EU_DATA_THEMES
+
+    assert len(EU_DATA_THEMES) == 13 and len(ADMS_PUBLISHER_TYPES) == 11
+    for iri in [EU + "data-theme/" + t for t in EU_DATA_THEMES] + list(ADMS_PUBLISHER_TYPES):
+        assert CONCEPT_LABELS[iri].get("en"), iri
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("data-theme/GOVE", "data-theme/XXXX", "themes"),
+    ("publishertype/NonProfitOrganisation", "publishertype/Club", "type"),
+    ("access-right/PUBLIC", "access-right/OPEN", "access_rights"),
+])
+def test_hand_kept_catalogue_fields_are_checked_by_the_loader(data_copy, old, new, field):
+    from publisher.build.load import load
+    from publisher.errors import SourceDataError
+
+    path = data_copy / "dataset.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(SourceDataError, match=rf"dataset\.yaml:\d+: {field}"):
+        load(data_copy)

@@ -60,9 +60,12 @@ LICENCE_TYPES = {  # canonical licence IRI -> ADMS licence type
 # Preferred labels of the controlled-vocabulary concepts we use (from the EU authority tables and
 # the ADMS vocabularies); DCAT-AP's shapes require a skos:prefLabel on every skos:Concept.
 CONCEPT_LABELS = {
-    EU + "data-theme/ENVI": {"en": "Environment", "sv": "Miljö"},
-    EU + "data-theme/GOVE": {"en": "Government and public sector"},
-    EU + "data-theme/REGI": {"en": "Regions and cities"},
+    **{EU + "data-theme/" + code: {"en": label} for code, label in (
+        ("AGRI", "Agriculture, fisheries, forestry and food"), ("ECON", "Economy and finance"),
+        ("EDUC", "Education, culture and sport"), ("ENER", "Energy"), ("ENVI", "Environment"),
+        ("GOVE", "Government and public sector"), ("HEAL", "Health"), ("INTR", "International issues"),
+        ("JUST", "Justice, legal system and public safety"), ("REGI", "Regions and cities"),
+        ("SOCI", "Population and society"), ("TECH", "Science and technology"), ("TRAN", "Transport"))},
     EU + "planned-availability/STABLE": {"en": "stable"},
     "http://purl.org/adms/licencetype/PublicDomain": {"en": "Public domain"},
     "http://purl.org/adms/licencetype/Attribution": {"en": "Attribution"},

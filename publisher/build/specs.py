@@ -144,6 +144,8 @@ ADMS_PUBLISHER_TYPES = tuple(
     )
 )
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+EU_DATA_THEMES = ("AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI",
+                  "TECH", "TRAN")
 PUBLISHER = Spec("publisher", {
     "id": Field(ident, required=True),
     "name": Field(both_langs, required=True),
@@ -179,8 +181,8 @@ DATASET = Spec("dataset", {
     "issued": Field(partial_date(precision=("day",)), required=True),
     "access_rights": Field(enum(*(EU_AUTHORITY + "access-right/" + r
                                   for r in ("PUBLIC", "RESTRICTED", "NON_PUBLIC"))), required=True),
-    "themes": Field(list_of(pattern(EU_AUTHORITY.replace(".", r"\.") + r"data-theme/[A-Z]{4}",
-                                    EU_AUTHORITY + "data-theme/ENVI"), min_items=1), required=True),
+    "themes": Field(list_of(enum(*(EU_AUTHORITY + "data-theme/" + t for t in EU_DATA_THEMES)), min_items=1),
+                    required=True),
     "spatial": Field(list_of(iri, min_items=1), required=True),
     "conforms_to": Field(list_of(_nested(STANDARD)), required=True),
 })
