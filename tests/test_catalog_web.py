@@ -208,3 +208,12 @@ def test_alternate_links_lead_to_the_profile_and_format_they_announce(live_serve
             assert answer.status_code == 200, target
             assert answer.headers["content-type"].split(";")[0] == media_type
             assert answer.headers["content-profile"] == f"<{profile}>"
+
+
+def test_a_trailing_slash_redirects_only_with_a_status_the_portal_follows(live_server):
+    with client_without_accept() as client:
+        r = client.get(live_server.url + "/catalog/")
+        assert r.status_code in {301, 303, 307, 308}
+        assert r.headers["location"].endswith("/catalog")
+        result = harvest(client, live_server.url + "/catalog/", BASE, live_server.url, headers={})
+    assert set(result.graph.subjects(RDF.type, DCAT.Dataset)) == DATASETS
