@@ -23,6 +23,9 @@ class Settings:
     - shapes_dir: the SHACL shapes (same convention).
     - dist_dir: where `build` writes releases; `dist/current` points at the last good one.
     - keep_releases: how many older releases to keep beside the current one.
+    - dcat_ap_shapes_dir: SEMIC's DCAT-AP 3.0.1 SHACL folder the build validates the DCAT-AP
+      catalogue with (None or missing: that check is skipped, and the build says so).
+    - catalog_page_size: datasets per page of /catalog (Hydra paging).
     """
 
     base_uri: str
@@ -31,6 +34,8 @@ class Settings:
     shapes_dir: Path
     dist_dir: Path
     keep_releases: int = 3
+    dcat_ap_shapes_dir: Path | None = None
+    catalog_page_size: int = 100
 
     def __post_init__(self) -> None:
         if not self.base_uri.startswith(("http://", "https://")) or not self.base_uri.endswith("/"):
@@ -40,6 +45,8 @@ class Settings:
             )
         if any(c in self.base_uri for c in ' <>"{}|\\^`'):
             raise ConfigError(f"base URI {self.base_uri!r} contains characters not allowed in an IRI")
+        if self.catalog_page_size < 1:
+            raise ConfigError("catalog_page_size must be 1 or more")
         if self.keep_releases < 0:
             raise ConfigError("keep_releases must be 0 or more")
 
@@ -52,6 +59,7 @@ class Settings:
             ontology_dir=root / "ontology",
             shapes_dir=root / "shapes",
             dist_dir=root / "dist",
+            dcat_ap_shapes_dir=root.resolve().parent / "shared" / "conformance" / "dcat-ap-3.0.1" / "html" / "shacl",
         )
         return replace(settings, **overrides) if overrides else settings
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from rdflib import URIRef
 
@@ -27,6 +28,10 @@ KINDS = (
     "dataset",
     "structure",
     "observation",
+    "distribution",
+    "service",
+    "agent",
+    "contact",
 )
 
 
@@ -102,6 +107,53 @@ class Minter:
     def observation(self, dataset: str, indicator: str, municipality: str, year: int | str) -> URIRef:
         """A qb:Observation: <base>id/observation/<dataset>/<indicator>/<municipality code>/<year>."""
         return self.thing("observation", dataset, indicator, municipality, str(year))
+    def distribution(self, dataset: str, file_name: str) -> URIRef:
+        """One download of a dataset: `<base>id/distribution/<dataset>/<file-name-slug>`."""
+        return self.thing("distribution", dataset, slugify(file_name))
+
+    def service(self, ident: str) -> URIRef:
+        """A data service (the SPARQL endpoint, the linked-data interface)."""
+        return self.thing("service", ident)
+
+    def agent(self, ident: str) -> URIRef:
+        """A publisher of the catalogue (an agent that is not in the data)."""
+        return self.thing("agent", ident)
+
+    def contact(self, ident: str) -> URIRef:
+        """A contact point (vcard) of the catalogue."""
+        return self.thing("contact", ident)
+
+    @property
+    def catalog(self) -> URIRef:
+        """The catalogue: served at this IRI (`<base>catalog`)."""
+        return URIRef(f"{self.base_uri}catalog")
+
+    def catalog_with(self, params: dict[str, str]) -> URIRef:
+        """The catalogue with query parameters (_profile, _mediatype, page), sorted and encoded."""
+        return URIRef(f"{self.base_uri}catalog?{urlencode(sorted(params.items()))}")
+
+    def catalog_page(self, page: int, params: dict[str, str] | None = None) -> URIRef:
+        """One page of the catalogue (Hydra paging), keeping the request's _profile/_mediatype."""
+        return self.catalog_with({**(params or {}), "page": str(int(page))})
+
+    @property
+    def void_document(self) -> URIRef:
+        """The VoID description: served at this IRI (`<base>.well-known/void`)."""
+        return URIRef(f"{self.base_uri}.well-known/void")
+
+    @property
+    def sparql_endpoint(self) -> URIRef:
+        return URIRef(f"{self.base_uri}sparql")
+
+    def dump(self, file_name: str) -> URIRef:
+        """Where a file of the release is downloaded: `<base>dumps/<file>`."""
+        if "/" in file_name or not file_name or file_name.startswith("."):
+            raise ValueError(f"not a release file name: {file_name!r}")
+        return URIRef(f"{self.base_uri}dumps/{file_name}")
+
+    @property
+    def landing_page(self) -> URIRef:
+        return URIRef(self.base_uri)
 
     def term(self, name: str) -> URIRef:
         return URIRef(f"{self.base_uri}def/{name}")

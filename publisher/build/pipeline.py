@@ -15,6 +15,7 @@ from ..errors import ValidationFailure
 from ..settings import Settings
 from .cube import cube_to_rdf
 from .downloads import write_cube_files
+from .catalogue import write_catalogue
 from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
 from .integrity import check_integrity, store_of, with_integrity
 from .load import SourceData, load
@@ -50,6 +51,7 @@ def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] 
     for folder, pattern in (
         (settings.ontology_dir, "*.ttl"),
         (settings.shapes_dir, "*.ttl"),
+        (settings.shapes_dir, "catalog/*.ttl"),
         (PACKAGE_DIR, "**/*.py"),
         (PACKAGE_DIR, "**/templates/*"),
         (PACKAGE_DIR, "**/queries/*.rq"),
@@ -129,6 +131,8 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
         write_cube_files(writer, cube, data, settings.base_uri)
+        catalog = write_catalogue(writer, settings, data, graph, ontology, version, DATASET_STEM,
+                                  ONTOLOGY_STEM, context, progress)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")
@@ -141,6 +145,7 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
             "validation": {"conforms": result.conforms, "violations": result.violations,
                            "warnings": result.warnings},
             "issued": data.dataset["issued"].text,
+            "catalog": catalog,
         }
         release = writer.publish(version, manifest, settings.keep_releases)
     except BaseException:

@@ -136,8 +136,31 @@ PUBLICATION = Spec("publications", {
     "sources": Field(sources, required=True),
 })
 
-PUBLISHER = Spec("publisher", {"name": Field(both_langs, required=True), "website": Field(iri)})
-CONTACT = Spec("contact", {"name": Field(text, required=True), "email": Field(email, required=True)})
+# The ADMS publisher types (http://purl.org/adms/publishertype/), as DCAT-AP-SE lists them.
+ADMS_PUBLISHER_TYPES = tuple(
+    "http://purl.org/adms/publishertype/" + name
+    for name in (
+        "Academia-ScientificOrganisation", "Company", "IndustryConsortium", "LocalAuthority",
+        "NationalAuthority", "NonGovernmentalOrganisation", "NonProfitOrganisation",
+        "PrivateIndividual(s)", "RegionalAuthority", "StandardisationBody", "SupraNationalAuthority",
+    )
+)
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+EU_DATA_THEMES = ("AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI",
+                  "TECH", "TRAN")
+PUBLISHER = Spec("publisher", {
+    "id": Field(ident, required=True),
+    "name": Field(both_langs, required=True),
+    "type": Field(enum(*ADMS_PUBLISHER_TYPES), required=True),
+    "description": Field(both_langs),
+    "website": Field(iri),
+})
+CONTACT = Spec("contact", {
+    "id": Field(ident, required=True),
+    "name": Field(text, required=True),
+    "email": Field(email, required=True),
+})
+STANDARD = Spec("conforms_to", {"iri": Field(iri, required=True), "title": Field(text, required=True)})
 
 
 def _nested(spec: Spec):  # a single mapping parsed with its own spec
@@ -158,6 +181,12 @@ DATASET = Spec("dataset", {
     "contact": Field(_nested(CONTACT), required=True),
     "license": Field(iri, required=True),
     "issued": Field(partial_date(precision=("day",)), required=True),
+    "access_rights": Field(enum(*(EU_AUTHORITY + "access-right/" + r
+                                  for r in ("PUBLIC", "RESTRICTED", "NON_PUBLIC"))), required=True),
+    "themes": Field(list_of(enum(*(EU_AUTHORITY + "data-theme/" + t for t in EU_DATA_THEMES)), min_items=1),
+                    required=True),
+    "spatial": Field(list_of(iri, min_items=1), required=True),
+    "conforms_to": Field(list_of(_nested(STANDARD)), required=True),
 })
 
 # file name -> (top-level key, spec, is a list of records)

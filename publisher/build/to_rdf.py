@@ -293,11 +293,11 @@ class _Builder:
         self.add(s, OWL.versionInfo, Literal(version))
         for lang in ("sv", "en"):
             self.add(s, DCTERMS.language, LANGUAGES[lang])
-        publisher = URIRef(f"{s}#publisher")
+        publisher = self.m.agent(r["publisher"]["id"])
         self.add(s, DCTERMS.publisher, publisher)
         self.add(publisher, RDF.type, FOAF.Agent)
         self.texts(publisher, FOAF.name, r["publisher"]["name"])
-        contact = URIRef(f"{s}#contact")
+        contact = self.m.contact(r["contact"]["id"])
         self.add(s, DCAT.contactPoint, contact)
         self.add(contact, RDF.type, VCARD.Organization)
         self.add(contact, VCARD.fn, Literal(r["contact"]["name"]))

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..settings import Settings
+from .catalog import install as install_catalog
 from .release import Release, open_release
 
 TEMPLATES = Environment(
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
     def dump_index() -> JSONResponse:
         return JSONResponse({"version": release.version, "files": release.files})
 
+    install_catalog(app, release, settings)
     return app
 
 

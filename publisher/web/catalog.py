@@ -1,0 +1,269 @@
+"""`/catalog` (DCAT-AP-SE by default, DCAT-AP by profile) and `/.well-known/void`.
+
+Profiles follow W3C Content Negotiation by Profile: the `Accept-Profile` header (profile IRIs in
+angle brackets or tokens, with q-values) or the `_profile` query parameter (`dcat-ap-se`,
+`dcat-ap`, or a profile IRI); `_mediatype` overrides Accept. The answer names its profile in
+`Content-Profile` and varies on `Accept, Accept-Profile`. With no Accept header at all (as the
+Swedish portal fetches) or `*/*`, the answer is RDF/XML. An unknown profile or format is a 406.
+
+The build wrote each profile's whole catalogue into the release; this module only pages it
+(Hydra `PartialCollectionView` with `hydra:next`/`hydra:previous`, `?page=N`,
+`catalog_page_size` datasets a page) and serialises the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, RDF, XSD
+from starlette.exceptions import HTTPException
+
+from ..settings import Settings
+from ..uris import Minter
+from .caching import is_not_modified, strong_etag, validator_headers
+from .conneg import BY_KEY, RDF_FORMATS, RdfFormat, format_for, negotiate
+from .release import Release
+
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+CATALOG_ORDER = ("rdf", "ttl", "jsonld", "nt")  # RDF/XML first: what a portal gets without asking
+VOID_ORDER = ("ttl", "jsonld", "rdf", "nt")
+VARY = ("Accept", "Accept-Profile")
+_PROFILE_ITEM = re.compile(r'^\s*(?:<([^>]*)>|([A-Za-z0-9._:/#-]+))\s*((?:;[^;]*)*)$')
+
+
+def parse_accept_profile(header: str | None) -> list[tuple[str, float]]:
+    """(profile IRI or token, q) of an Accept-Profile header, best first; garbage is ignored."""
+    if not header or len(header) > 4096:
+        return []
+    out = []
+    for order, item in enumerate(header.split(",")[:64]):
+        m = _PROFILE_ITEM.match(item)
+        if not m:
+            continue
+        q = 1.0
+        for param in (m.group(3) or "").split(";"):
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value.strip())))
+                except ValueError:
+                    q = 0.0
+        out.append((m.group(1) or m.group(2), q, order))
+    out.sort(key=lambda t: (-t[1], t[2]))
+    return [(name, q) for name, q, _ in out]
+
+
+def choose_profile(param: str | None, header: str | None, profiles: dict[str, str],
+                   default: str) -> str | None:
+    """The profile token to answer with, or None (406). `profiles` maps token -> profile IRI."""
+    by_iri = {iri: token for token, iri in profiles.items()}
+    if param is not None:
+        return param if param in profiles else by_iri.get(param)
+    asked = parse_accept_profile(header)
+    if not asked:
+        return default
+    for name, q in asked:
+        if q <= 0:
+            continue
+        if name == "*":
+            return default
+        token = name if name in profiles else by_iri.get(name)
+        if token:
+            return token
+    return None
+
+
+def choose_format(mediatype: str | None, accept: str | None, order: Sequence[str]) -> RdfFormat | None:
+    formats = [BY_KEY[k] for k in order]
+    if mediatype is not None:
+        mediatype = mediatype.strip().replace(" ", "+")  # an unencoded '+' arrives as a space
+        return BY_KEY.get(mediatype) if mediatype in order else (
+            f if (f := format_for(mediatype)) in formats else None)
+    if accept is None:
+        return formats[0]
+    offers = [f.media_type for f in formats] + [a for f in formats for a in f.aliases]
+    chosen = negotiate(accept, offers)
+    return format_for(chosen) if chosen else None
+
+
+# --- paging (pure) --------------------------------------------------------------------------
+
+
+def _reach(graph: Graph, start: URIRef, stop: set) -> set:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for _, o in graph.predicate_objects(node):
+            if not isinstance(o, Literal) and o not in stop and o not in seen:
+                todo.append(o)
+    return seen
+
+
+def page_count(total: int, size: int) -> int:
+    return max(1, -(-total // size))
+
+
+def page_graph(graph: Graph, catalog: URIRef, page: int, size: int, minter: Minter,
+               params: dict[str, str]) -> Graph:
+    """One page of the catalogue: the catalogue's own description and shared resources (publisher,
+    services, ...), the datasets of this page with everything only they reach, and the Hydra view."""
+    datasets = sorted(graph.objects(catalog, DCAT.dataset))
+    total = len(datasets)
+    pages = page_count(total, size)
+    on_page = set(datasets[(page - 1) * size: page * size])
+    off_page = set(datasets) - on_page
+    shared = _reach(graph, catalog, set(datasets))
+    keep = set(shared)
+    for d in on_page:
+        keep |= _reach(graph, d, set(datasets) - {d})
+    out = Graph()
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, ns)
+    out.bind("hydra", HYDRA)
+    for s, p, o in graph:
+        if s in keep and o not in off_page:
+            out.add((s, p, o))
+    view = minter.catalog_page(page, params)
+    out.add((view, RDF.type, HYDRA.PartialCollectionView))
+    out.add((catalog, HYDRA.view, view))
+    out.add((view, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
+    out.add((view, HYDRA.itemsPerPage, Literal(size, datatype=XSD.integer)))
+    out.add((view, HYDRA.first, minter.catalog_page(1, params)))
+    out.add((view, HYDRA.last, minter.catalog_page(pages, params)))
+    if page > 1:
+        out.add((view, HYDRA.previous, minter.catalog_page(page - 1, params)))
+    if page < pages:
+        out.add((view, HYDRA.next, minter.catalog_page(page + 1, params)))
+    return out
+
+
+def serialise(graph: Graph, fmt: RdfFormat, context: dict) -> bytes:
+    ordered = Graph(store="SimpleMemory")  # sorted insertion: the same bytes every time
+    for prefix, ns in graph.namespaces():
+        ordered.bind(prefix, ns)
+    for triple in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
+        ordered.add(triple)
+    if fmt.key == "nt":
+        lines = sorted({x for x in ordered.serialize(format="nt").splitlines() if x.strip()})
+        return ("\n".join(lines) + "\n").encode()
+    if fmt.key == "jsonld":
+        return ordered.serialize(format="json-ld", context=context, auto_compact=True).encode()
+    return ordered.serialize(format=fmt.rdflib, encoding="utf-8")
+
+
+# --- the routes ------------------------------------------------------------------------------
+
+
+def catalog_router(release: Release, settings: Settings) -> APIRouter:
+    router = APIRouter()
+    minter = Minter(settings.base_uri)
+    info = release.manifest.get("catalog") or {}
+    profiles = {token: p["uri"] for token, p in info.get("profiles", {}).items()}
+    default = info.get("default_profile", "dcat-ap-se")
+    context = {}
+    if release.file("context.jsonld") and release.file("context.jsonld").exists():
+        context = json.loads(release.file("context.jsonld").read_text(encoding="utf-8"))["@context"]
+    context = {**context, "hydra": str(HYDRA), "spdx": "http://spdx.org/rdf/terms#",
+               "dcatap": "http://data.europa.eu/r5r/"}
+
+    def load(stem: str) -> Graph:
+        path = release.file(f"{stem}.nt")
+        if path is None or not path.exists():
+            raise HTTPException(404, f"this release has no {stem}")
+        return Graph().parse(path, format="nt")
+
+    graphs = {token: load(p["stem"]) for token, p in info.get("profiles", {}).items()}
+
+    @lru_cache(maxsize=256)
+    def render(profile: str, page: int, key: str, params: tuple) -> bytes:
+        g = page_graph(graphs[profile], minter.catalog, page, settings.catalog_page_size, minter,
+                       dict(params))
+        return serialise(g, BY_KEY[key], context)
+
+    @lru_cache(maxsize=8)
+    def render_void(key: str) -> bytes:
+        return serialise(load(info.get("void", "void")), BY_KEY[key], context)
+
+    def respond(request: Request, body: bytes, fmt: RdfFormat, extra: dict[str, str],
+                vary: Iterable[str]) -> Response:
+        etag = strong_etag(body)
+        headers = {**validator_headers(etag, release.last_modified, vary), **extra,
+                   "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
+        if is_not_modified(request.headers, etag, release.last_modified):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=fmt.content_type, headers=headers)
+
+    def link(*items: tuple[str, str]) -> str:
+        return ", ".join(f'<{target}>; rel="{rel}"' for target, rel in items)
+
+    @router.api_route("/catalog", methods=["GET", "HEAD"])
+    def catalog(request: Request) -> Response:
+        if not graphs:
+            raise HTTPException(404, "this release has no catalogue")
+        q = request.query_params
+        profile = choose_profile(q.get("_profile"), request.headers.get("accept-profile"), profiles, default)
+        if profile is None:
+            raise HTTPException(406, "unknown profile; this catalogue has the profiles "
+                                + ", ".join(f"{t} <{iri}>" for t, iri in profiles.items()))
+        fmt = choose_format(q.get("_mediatype"), request.headers.get("accept"), CATALOG_ORDER)
+        if fmt is None:
+            raise HTTPException(406, "the catalogue is available as "
+                                + ", ".join(BY_KEY[k].media_type for k in CATALOG_ORDER))
+        raw_page = q.get("page", "1")
+        if not re.fullmatch(r"[0-9]{1,7}", raw_page) or int(raw_page) < 1:
+            raise HTTPException(400, f"page must be a positive whole number, not {raw_page[:20]!r}")
+        page = int(raw_page)
+        total = len(set(graphs[profile].objects(minter.catalog, DCAT.dataset)))
+        if page > page_count(total, settings.catalog_page_size):
+            raise HTTPException(404, f"the catalogue has {page_count(total, settings.catalog_page_size)} page(s)")
+        params = tuple(sorted((k, q[k]) for k in ("_profile", "_mediatype") if k in q))
+        body = render(profile, page, fmt.key, params)
+        alternates = ", ".join(
+            f'<{minter.catalog_with({"_profile": token, "_mediatype": BY_KEY[k].media_type})}>; rel="alternate"; '
+            f'type="{BY_KEY[k].media_type}"; profile="{iri}"'
+            for token, iri in sorted(profiles.items()) for k in CATALOG_ORDER
+            if (token, k) != (profile, fmt.key))
+        headers = {
+            "Content-Profile": f"<{profiles[profile]}>",
+            "Link": link((profiles[profile], "profile"), (str(minter.void_document), "describedby"))
+            + ", " + alternates,
+        }
+        return respond(request, body, fmt, headers, VARY)
+
+    @router.api_route("/.well-known/void", methods=["GET", "HEAD"])
+    def void(request: Request) -> Response:
+        q = request.query_params
+        fmt = choose_format(q.get("_mediatype"), request.headers.get("accept"), VOID_ORDER)
+        if fmt is None:
+            raise HTTPException(406, "the VoID description is available as "
+                                + ", ".join(BY_KEY[k].media_type for k in VOID_ORDER))
+        return respond(request, render_void(fmt.key), fmt,
+                       {"Link": link((str(minter.catalog), "related"))}, ("Accept",))
+
+    return router
+
+
+def install(app, release: Release, settings: Settings) -> None:
+    """Register /catalog and /.well-known/void, and announce both on the landing page's headers."""
+    app.include_router(catalog_router(release, settings))
+    announce = (f'<{Minter(settings.base_uri).void_document}>; rel="describedby"; type="text/turtle", '
+                f'<{Minter(settings.base_uri).catalog}>; rel="alternate"; type="application/rdf+xml"')
+
+    @app.middleware("http")
+    async def link_void(request: Request, call_next):
+        response = await call_next(request)
+        if request.url.path == "/" and "link" not in response.headers:
+            response.headers["Link"] = announce
+        return response
+
+
+__all__ = ["RDF_FORMATS", "catalog_router", "install", "choose_format", "choose_profile", "page_graph"]
