@@ -15,6 +15,7 @@ from ..errors import ValidationFailure
 from ..settings import Settings
 from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
 from .load import SourceData, load
+from .store import STORE_DIR, write_store
 from .to_rdf import ontology_graph, to_rdf
 from .validate import ValidationResult, shapes_graph, validate
 
@@ -118,6 +119,8 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
                 payload = serialise(ordered, fmt, context)
                 verify(payload, fmt, expected, name)
                 writer.write(name, payload, gz=True)
+        store_info = write_store(writer.directory(STORE_DIR), [
+            writer.files[f"{stem}.nt"] for stem in (DATASET_STEM, ONTOLOGY_STEM)])
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
@@ -129,6 +132,7 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
             "title": data.dataset["title"],
             "description": data.dataset["description"],
             "triples": counts,
+            "store": store_info,
             "validation": {"conforms": result.conforms, "violations": result.violations,
                            "warnings": result.warnings},
             "issued": data.dataset["issued"].text,
