@@ -64,7 +64,7 @@ class SparqlService:
         if self.pool.busy:
             raise HTTPException(503, "the endpoint is busy; retry shortly", headers={"Retry-After": "2", **CORS})
         hint = next((v for k in ("format", "output", "results") for v in _all(params, k)), None)
-        job = {"query": query, "accept": request.headers.get("accept"), "hint": hint,
+        job = {"query": query, "base_iri": str(request.url.replace(query="", fragment="")), "accept": request.headers.get("accept"), "hint": hint,
                "max_rows": config.max_rows, "prefixes": self.prefixes,
                "default_graphs": _all(params, "default-graph-uri") or None,
                "named_graphs": _all(params, "named-graph-uri") or None}

@@ -43,7 +43,7 @@ def execute(store: ox.Store, job: dict) -> dict:
     except ValueError as exc:
         return error(400, f"invalid graph IRI: {clean(str(exc))}")
     try:
-        result = store.query(job["query"], **kwargs)
+        result = store.query(job["query"], base_iri=job.get("base_iri"), **kwargs)
     except SyntaxError as exc:
         return error(400, f"malformed query: {clean(str(exc))}")
     except (ValueError, TypeError) as exc:
