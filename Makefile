@@ -18,7 +18,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(VENV)/.installed ## create .venv and install the package with its test tools
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || (apt-get update && apt-get install -y nodejs npm)
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed ## create .venv and node_modules (YASGUI, Comunica) with the test tools
 
 build: setup ## load, validate and publish the dataset into dist/current
 	$(PUBLISHER) build
