@@ -57,32 +57,12 @@ class SparqlService:
             check_query(query, config.max_query_length, config.max_depth)
         except QueryRejected as exc:
             raise HTTPException(400, str(exc), headers=CORS) from None
-        client = request.client.host if request.client else "unknown"
-        if self.clients[client] >= config.per_client:
-            raise HTTPException(429, f"at most {config.per_client} queries per client at once; retry shortly",
-                                headers={"Retry-After": "1", **CORS})
-        if self.pool.busy:
-            raise HTTPException(503, "the endpoint is busy; retry shortly", headers={"Retry-After": "2", **CORS})
         hint = next((v for k in ("format", "output", "results") for v in _all(params, k)), None)
-        job = {"query": query, "base_iri": str(request.url.replace(query="", fragment="")), "accept": request.headers.get("accept"), "hint": hint,
-               "max_rows": config.max_rows, "prefixes": self.prefixes,
+        job = {"query": query, "base_iri": str(request.url.replace(query="", fragment="")),
+               "accept": request.headers.get("accept"), "hint": hint,
                "default_graphs": _all(params, "default-graph-uri") or None,
                "named_graphs": _all(params, "named-graph-uri") or None}
-        self.clients[client] += 1
-        try:
-            reply = await self.pool.run(job, timeout)
-        except QueryTimeout:
-            raise HTTPException(503, f"the query ran longer than the time limit of {timeout:g} s and was "
-                                "stopped; make it more selective (LIMIT, fewer unbound patterns)",
-                                headers=CORS) from None
-        except WorkerDied as exc:
-            raise HTTPException(400, f"the query engine could not evaluate this query ({exc})", headers=CORS) from None
-        finally:
-            self.clients[client] -= 1
-            if not self.clients[client]:
-                del self.clients[client]
-        if reply["status"] != 200:
-            raise HTTPException(reply["status"], reply["error"], headers=CORS)
+        reply = await self.run(request, job, timeout)
         body = reply["body"]
         headers = {**CORS, "X-Content-Type-Options": "nosniff"}
         if reply["truncated"] is not None:
@@ -95,6 +75,34 @@ class SparqlService:
         else:
             headers |= {"Vary": "Accept", "Cache-Control": "no-store"}
         return Response(body, media_type=reply["content_type"], headers=headers)
+
+    async def run(self, request: Request, job: dict, timeout: float) -> dict:
+        """Run a job in a worker within the client's budget; errors become HTTP errors."""
+        config = self.config
+        client = request.client.host if request.client else "unknown"
+        if self.clients[client] >= config.per_client:
+            raise HTTPException(429, f"at most {config.per_client} queries per client at once; retry shortly",
+                                headers={"Retry-After": "1", **CORS})
+        if self.pool.busy:
+            raise HTTPException(503, "the endpoint is busy; retry shortly", headers={"Retry-After": "2", **CORS})
+        job = {"max_rows": config.max_rows, "prefixes": self.prefixes, **job}
+        self.clients[client] += 1
+        try:
+            reply = await self.pool.run(job, timeout)
+        except QueryTimeout:
+            raise HTTPException(503, f"the query ran longer than the time limit of {timeout:g} s and was "
+                                "stopped; make it more selective (LIMIT, fewer unbound patterns)",
+                                headers=CORS) from None
+        except WorkerDied as exc:
+            raise HTTPException(400, f"the query engine could not evaluate this query ({exc})",
+                                headers=CORS) from None
+        finally:
+            self.clients[client] -= 1
+            if not self.clients[client]:
+                del self.clients[client]
+        if reply["status"] != 200:
+            raise HTTPException(reply["status"], reply["error"], headers=CORS)
+        return reply
 
     def close(self) -> None:
         self.pool.close()

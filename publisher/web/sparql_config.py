@@ -39,6 +39,7 @@ class SparqlConfig:
     per_client: int = 4
     max_waiting: int = 32
     extra_graphs: tuple[tuple[str, Path], ...] = ()
+    yasgui_dir: Path | None = None  # default: the project's node_modules/@zazuko/yasgui/build
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.timeout <= 0 or self.max_rows < 1:
