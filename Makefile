@@ -23,7 +23,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed ## create .venv and node_modules (YASGUI, Comunica) with the test tools
+/usr/bin/chromium:  # Debian's Chromium, driven by playwright in the browser tests
+	apt-get update && apt-get install -y chromium
+
+setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium ## create .venv and node_modules (YASGUI, Comunica) with the test tools
 
 build: setup ## load, validate and publish the dataset into dist/current
 	$(PUBLISHER) build
