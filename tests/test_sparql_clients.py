@@ -19,12 +19,12 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
 BASE = "http://127.0.0.1:8000/"
-SELECT = f"""PREFIX org: <http://www.w3.org/ns/org#>
+SELECT = """PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX time: <http://www.w3.org/2006/time#>
-SELECT ?member ?org ?year WHERE {{
+SELECT ?member ?org ?year WHERE {
   ?m a org:Membership ; org:member ?member ; org:organization ?org .
-  OPTIONAL {{ ?m org:memberDuring/time:hasBeginning/time:inXSDgYear ?year }}
-}}"""
+  OPTIONAL { ?m org:memberDuring/time:hasBeginning/time:inXSDgYear ?year }
+}"""
 ASK = "PREFIX org: <http://www.w3.org/ns/org#> ASK { ?m a org:Membership }"
 ASK_FALSE = "ASK { <urn:nothing> ?p ?o }"
 CONSTRUCT = """PREFIX org: <http://www.w3.org/ns/org#>
