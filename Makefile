@@ -46,5 +46,9 @@ test: setup ## set everything up and run the whole test suite
 lint: setup ## ruff
 	$(VENV)/bin/ruff check publisher tests
 
+bench-sparql: setup ## /sparql vs Oxigraph server and rdflib-endpoint on ~1M synthetic triples (SMALL=1: quick)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/sparql_bench.py $(if $(SMALL),--small,)
+
 clean: ## remove built releases
 	rm -rf dist
