@@ -42,6 +42,8 @@ def parser() -> argparse.ArgumentParser:
                        help="SPARQL worker processes (default: 2)")
     serve.add_argument("--max-rows", type=int, default=10_000,
                        help="result-size cap of /sparql in rows or triples (default: 10000)")
+    serve.add_argument("--query-memory-mb", type=int, default=2048,
+                       help="address-space cap of each SPARQL worker in MB (default: 2048)")
     serve.add_argument("--per-client", type=int, default=4,
                        help="SPARQL queries one client may run at once before 429 (default: 4)")
     return p
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             from .web.sparql_config import SparqlConfig, parse_extra_graph
 
             sparql = SparqlConfig(workers=args.query_workers, timeout=args.query_timeout, max_rows=args.max_rows,
-                                  per_client=args.per_client,
+                                  per_client=args.per_client, memory_mb=args.query_memory_mb,
                                   extra_graphs=tuple(parse_extra_graph(g) for g in args.extra_graph))
             serve(settings, host=args.host, port=args.port, sparql=sparql)
         return EXIT_OK

@@ -48,7 +48,8 @@ class Listener:
 
 @pytest.fixture(scope="module")
 def server(settings, built):
-    s = start_server(settings, {}, "--query-timeout", "3", "--max-rows", "5", "--per-client", "2")
+    s = start_server(settings, {}, "--query-timeout", "3", "--max-rows", "5", "--per-client", "2",
+                     "--query-memory-mb", "700")
     yield s
     s.stop()
 
@@ -180,3 +181,13 @@ def test_a_client_over_its_budget_gets_429_with_retry_after(server) -> None:
         assert response.headers["retry-after"] == "1"
         assert all(f.result().status_code == 503 for f in futures)
     assert httpx.get(server.url + "/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_a_query_that_needs_too_much_memory_is_stopped(server) -> None:
+    hungry = "SELECT ?a ?b ?c ?d ?e ?f (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f } GROUP BY ?a ?b ?c ?d ?e ?f"
+    r = httpx.get(server.url + "/sparql", params={"query": hungry}, timeout=60)
+    # the worker dies on its 700 MB cap (400) unless a slow machine reaches the 3 s limit first (503)
+    assert r.status_code in (400, 503), r.text
+    if r.status_code == 400:
+        assert "700 MB" in r.text
+    assert httpx.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=60).json()["boolean"] is True

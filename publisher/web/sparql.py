@@ -39,7 +39,7 @@ class SparqlService:
         self.release, self.config = release, config
         store_dir = release.path / release.manifest.get("store", {}).get("path", "store")
         self.store_path = store_for(store_dir, config.extra_graphs)
-        self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting)
+        self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting, config.memory_mb)
         self.clients: Counter[str] = Counter()
         self.prefixes = {p: str(ns) for p, ns in REUSED.items()} | {"ks": str(vocab(base_uri))}
 
@@ -94,7 +94,8 @@ class SparqlService:
                                 "stopped; make it more selective (LIMIT, fewer unbound patterns)",
                                 headers=CORS) from None
         except WorkerDied as exc:
-            raise HTTPException(400, f"the query engine could not evaluate this query ({exc})",
+            raise HTTPException(400, f"the query engine could not evaluate this query ({exc}; a query that needs "
+                                f"more than {config.memory_mb} MB of memory is stopped too)",
                                 headers=CORS) from None
         finally:
             self.clients[client] -= 1

@@ -26,6 +26,7 @@ class SparqlConfig:
     - max_body: bytes of a POST body (413 beyond).
     - per_client: queries one client address may have running or waiting at once (429 beyond).
     - max_waiting: queries waiting for a worker, all clients together (503 beyond).
+    - memory_mb: address-space cap of each worker; a query needing more kills its worker (400).
     - extra_graphs: (graph IRI, RDF file) pairs served as named graphs beside the release, for
       test fixtures (`publisher serve --extra-graph IRI=FILE`); never a write API.
     """
@@ -38,6 +39,7 @@ class SparqlConfig:
     max_body: int = 256 * 1024
     per_client: int = 4
     max_waiting: int = 32
+    memory_mb: int = 2048
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     yasgui_dir: Path | None = None  # default: the project's node_modules/@zazuko/yasgui/build
 

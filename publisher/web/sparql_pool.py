@@ -26,15 +26,15 @@ class WorkerDied(Exception):
 
 
 class Worker:
-    def __init__(self, store_path: str):
-        self.store_path = store_path
+    def __init__(self, store_path: str, memory_mb: int | None = None):
+        self.store_path, self.memory_mb = store_path, memory_mb
         self._ctx = multiprocessing.get_context("spawn")
         self.restarts = 0
         self._start()
 
     def _start(self) -> None:
         parent, child = self._ctx.Pipe()
-        self.process = self._ctx.Process(target=worker_main, args=(self.store_path, child),
+        self.process = self._ctx.Process(target=worker_main, args=(self.store_path, child, self.memory_mb),
                                          name="sparql-worker", daemon=True)
         self.process.start()
         child.close()
@@ -79,9 +79,9 @@ class Worker:
 class WorkerPool:
     """A fixed number of workers; callers wait (bounded) for an idle one."""
 
-    def __init__(self, store_path: str, size: int, max_waiting: int):
+    def __init__(self, store_path: str, size: int, max_waiting: int, memory_mb: int | None = None):
         self.size, self.max_waiting = size, max_waiting
-        self.workers = [Worker(store_path) for _ in range(size)]
+        self.workers = [Worker(store_path, memory_mb) for _ in range(size)]
         self._idle: asyncio.Queue[Worker] | None = None
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="sparql")
         self._lock = threading.Lock()

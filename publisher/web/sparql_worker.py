@@ -79,8 +79,17 @@ def execute(store: ox.Store, job: dict) -> dict:
     return {"status": 200, "content_type": fmt.content_type, "body": body, "truncated": truncated, "kind": kind}
 
 
-def worker_main(store_path: str, conn) -> None:
-    """Process entry point: serve jobs until the pipe closes."""
+def worker_main(store_path: str, conn, memory_mb: int | None = None) -> None:
+    """Process entry point: serve jobs until the pipe closes.
+
+    `memory_mb` caps the process's address space: a query that would need more makes the
+    allocator fail and the worker die, which the pool reports and repairs like a crash.
+    """
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store = ox.Store.read_only(store_path)
     conn.send({"ready": True})
     while True:
