@@ -18,7 +18,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(VENV)/.installed ## create .venv and install the package with its test tools
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || (apt-get update && apt-get install -y nodejs npm)
+	npm ci --no-audit --no-fund
+	touch $@
+
+/usr/bin/chromium:  # Debian's Chromium, driven by playwright in the browser tests
+	apt-get update && apt-get install -y chromium
+
+setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium ## create .venv and node_modules (YASGUI, Comunica) with the test tools
 
 browser: ## install Debian's Chromium for the headless-browser tests (idempotent)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
@@ -40,6 +48,10 @@ test: setup browser ## set everything up and run the whole test suite
 
 lint: setup ## ruff
 	$(VENV)/bin/ruff check publisher tests
+
+bench-sparql: setup ## /sparql vs Oxigraph server and rdflib-endpoint on ~1M synthetic triples (SMALL=1: quick)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/sparql_bench.py $(if $(SMALL),--small,)
 
 clean: ## remove built releases
 	rm -rf dist

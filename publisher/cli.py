@@ -44,6 +44,18 @@ def parser() -> argparse.ArgumentParser:
                      help="confidence of the imported figures (default: sourced)")
     imp.add_argument("--output", type=Path, help="CSV to write (default: data/observations/<file name>.csv)")
     imp.add_argument("--replace", action="store_true", help="overwrite the output file if it exists")
+    serve.add_argument("--extra-graph", action="append", default=[], metavar="IRI=FILE",
+                       help="also serve FILE as the named graph IRI in /sparql (test fixtures; repeatable)")
+    serve.add_argument("--query-timeout", type=float, default=10.0,
+                       help="wall-clock limit of a SPARQL query in seconds (default: 10)")
+    serve.add_argument("--query-workers", type=int, default=2,
+                       help="SPARQL worker processes (default: 2)")
+    serve.add_argument("--max-rows", type=int, default=10_000,
+                       help="result-size cap of /sparql in rows or triples (default: 10000)")
+    serve.add_argument("--query-memory-mb", type=int, default=2048,
+                       help="address-space cap of each SPARQL worker in MB (default: 2048)")
+    serve.add_argument("--per-client", type=int, default=4,
+                       help="SPARQL queries one client may run at once before 429 (default: 4)")
     return p
 
 
@@ -78,8 +90,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"{result.validation.warnings} warnings -> {settings.current_release}")
         if args.command == "serve":
             from .web.serve import serve
+            from .web.sparql_config import SparqlConfig, parse_extra_graph
 
-            serve(settings, host=args.host, port=args.port)
+            sparql = SparqlConfig(workers=args.query_workers, timeout=args.query_timeout, max_rows=args.max_rows,
+                                  per_client=args.per_client, memory_mb=args.query_memory_mb,
+                                  extra_graphs=tuple(parse_extra_graph(g) for g in args.extra_graph))
+            serve(settings, host=args.host, port=args.port, sparql=sparql)
         return EXIT_OK
     except PublisherError as exc:
         print(f"error: {exc}", file=sys.stderr)

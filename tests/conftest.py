@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -73,11 +74,17 @@ class LiveServer:
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{out}")
             try:
                 httpx.get(self.url + "/", timeout=1)
+                # keep reading the server's log: a full pipe would block the server at its next log line
+                threading.Thread(target=self._drain, daemon=True).start()
                 return
             except httpx.TransportError:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("server did not start within 30 s")
+
+    def _drain(self) -> None:
+        for _ in iter(self.process.stdout.readline, b""):
+            pass
 
     def stop(self) -> None:
         self.process.terminate()

@@ -29,7 +29,9 @@ DUMP_NAMES = [f"{stem}.{fmt.suffix}" for stem in ("klimatsamarbeten", "ontology"
 
 def test_release_holds_every_format_with_gzip_and_checksums(built, settings: Settings):
     release = settings.current_release
-    names = {p.name for p in release.iterdir()}
+    names = {p.name for p in release.iterdir() if p.is_file()}
+    folders = {p.name for p in release.iterdir() if p.is_dir()}
+    assert folders == {json.loads((release / "manifest.json").read_text())["store"]["path"]}  # the query store
     for name in DUMP_NAMES:
         assert name in names and name + ".gz" in names
         assert gzip.decompress((release / (name + ".gz")).read_bytes()) == (release / name).read_bytes()

@@ -161,6 +161,16 @@ class ReleaseWriter:
         if gz:
             self._write(name + ".gz", gzip_bytes(payload))
 
+    def directory(self, name: str) -> Path:
+        """A fresh sub-folder of the release for a tool that writes files itself (the query store).
+
+        Its files are published atomically with the rest but are not in SHA256SUMS: a database's
+        bytes are not reproducible; the manifest describes what is in it instead.
+        """
+        path = self.tmp / name
+        path.mkdir()
+        return path
+
     def _write(self, name: str, payload: bytes) -> None:
         (self.tmp / name).write_bytes(payload)
         self.files[name] = payload

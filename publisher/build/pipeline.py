@@ -20,6 +20,7 @@ from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_co
 from .integrity import check_integrity, store_of, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
+from .store import STORE_DIR, write_store
 from .to_rdf import ontology_graph, to_rdf
 from .validate import ValidationResult, shapes_graph, validate
 
@@ -128,6 +129,8 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
                 payload = serialise(ordered, fmt, context)
                 verify(payload, fmt, expected, name)
                 writer.write(name, payload, gz=True)
+        store_info = write_store(writer.directory(STORE_DIR), [
+            writer.files[f"{stem}.nt"] for stem in (DATASET_STEM, ONTOLOGY_STEM)])
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
         write_cube_files(writer, cube, data, settings.base_uri)
@@ -142,6 +145,7 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
             "title": data.dataset["title"],
             "description": data.dataset["description"],
             "triples": counts,
+            "store": store_info,
             "validation": {"conforms": result.conforms, "violations": result.violations,
                            "warnings": result.warnings},
             "issued": data.dataset["issued"].text,

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..settings import Settings
 from .catalog import install as install_catalog
 from .release import Release, open_release
+from .sparql_config import SparqlConfig
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -22,17 +23,18 @@ TEMPLATES = Environment(
 FORMAT_LABELS = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAPI:
     release = open_release(settings.current_release)
     app = FastAPI(title="Klimatsamarbeten LOD", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.release = release
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = getattr(exc, "headers", None)
         if "text/html" in request.headers.get("accept", ""):
             html = TEMPLATES.get_template("error.html").render(status=exc.status_code, detail=exc.detail)
-            return HTMLResponse(html, status_code=exc.status_code)
-        return PlainTextResponse(f"{exc.status_code}: {exc.detail}\n", status_code=exc.status_code)
+            return HTMLResponse(html, status_code=exc.status_code, headers=headers)
+        return PlainTextResponse(f"{exc.status_code}: {exc.detail}\n", status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -63,6 +65,9 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse({"version": release.version, "files": release.files})
 
     install_catalog(app, release, settings)
+    from .sparql_routes import install_sparql  # /sparql, the query page, canned queries
+
+    install_sparql(app, settings, release, sparql or SparqlConfig(), TEMPLATES)
     return app
 
 

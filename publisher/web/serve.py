@@ -6,8 +6,9 @@ import uvicorn
 
 from ..settings import Settings
 from .app import create_app
+from .sparql_config import SparqlConfig
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
-    app = create_app(settings)
+def serve(settings: Settings, host: str, port: int, sparql: SparqlConfig | None = None) -> None:
+    app = create_app(settings, sparql)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

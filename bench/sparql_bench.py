@@ -1,0 +1,289 @@
+"""Benchmark /sparql against the standalone Oxigraph server and rdflib-endpoint, in one run.
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python bench/sparql_bench.py            # ~1M triples (takes a few minutes)
+    .venv/bin/python bench/sparql_bench.py --small    # ~50k triples, a quick check
+
+The dataset is GENERATED and SYNTHETIC (labelled so in every label and in a dataset triple):
+municipalities, networks, memberships with start years, and yearly key-figure observations. Every
+server gets the same N-Triples file; each query runs at concurrency 1 (p50 latency) and the mix at
+concurrency 4 (throughput). Ratios are against the standalone in-memory Oxigraph server measured in
+the same run, because this machine is shared and absolute numbers are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BASE = "http://127.0.0.1:8000/"
+KS = BASE + "def/"
+ORG = "http://www.w3.org/ns/org#"
+TIME = "http://www.w3.org/2006/time#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+QB = "http://purl.org/linked-data/cube#"
+BIN = Path(sys.executable).parent
+
+
+# --- the synthetic dataset ----------------------------------------------------------------------
+
+
+def generate(path: Path, scale: float, seed: int = 7) -> int:
+    """Write a synthetic N-Triples file; return the number of triples."""
+    rnd = random.Random(seed)
+    n_muni, n_org, n_ind, years = 290, 40, max(2, int(20 * scale)), range(1990, 2020)
+    lines: list[str] = []
+
+    def t(s: str, p: str, o: str) -> None:
+        lines.append(f"{s} {p} {o} .\n")
+
+    def lit(v: str, lang: str | None = None, dt: str | None = None) -> str:
+        return f'"{v}"@{lang}' if lang else (f'"{v}"^^<{dt}>' if dt else f'"{v}"')
+
+    t(f"<{BASE}id/dataset/synthetic>", f"<{RDF_TYPE}>", "<http://www.w3.org/ns/dcat#Dataset>")
+    t(f"<{BASE}id/dataset/synthetic>", "<http://purl.org/dc/terms/description>",
+      lit("GENERATED SYNTHETIC benchmark data: not facts about any real municipality", "en"))
+    for i in range(n_org):
+        o = f"<{BASE}id/organisation/syntetiskt-natverk-{i:02d}>"
+        t(o, f"<{RDF_TYPE}>", f"<{ORG}FormalOrganization>")
+        t(o, f"<{SKOS}prefLabel>", lit(f"Syntetiskt nätverk {i:02d}", "sv"))
+    for m in range(n_muni):
+        code = f"{m:04d}"
+        mu = f"<{BASE}id/municipality/{code}>"
+        t(mu, f"<{RDF_TYPE}>", f"<{KS}Municipality>")
+        t(mu, "<http://purl.org/dc/terms/identifier>", lit(code))
+        t(mu, f"<{SKOS}prefLabel>", lit(f"Syntetisk kommun {code}", "sv"))
+        t(mu, f"<{SKOS}prefLabel>", lit(f"Synthetic municipality {code}", "en"))
+        for i in rnd.sample(range(n_org), 10):
+            ms = f"<{BASE}id/membership/{code}--syntetiskt-natverk-{i:02d}>"
+            period, start = ms[:-1] + "#period>", ms[:-1] + "#start>"
+            t(ms, f"<{RDF_TYPE}>", f"<{ORG}Membership>")
+            t(ms, f"<{ORG}member>", mu)
+            t(ms, f"<{ORG}organization>", f"<{BASE}id/organisation/syntetiskt-natverk-{i:02d}>")
+            t(mu, f"<{ORG}hasMembership>", ms)
+            t(ms, f"<{ORG}memberDuring>", period)
+            t(period, f"<{TIME}hasBeginning>", start)
+            t(start, f"<{TIME}inXSDgYear>", lit(str(rnd.choice(years)), dt=XSD + "gYear"))
+        for ind in range(n_ind):
+            for year in years:
+                ob = f"<{BASE}id/observation/{code}-{ind:02d}-{year}>"
+                t(ob, f"<{RDF_TYPE}>", f"<{QB}Observation>")
+                t(ob, f"<{KS}municipality>", mu)
+                t(ob, f"<{KS}indicator>", f"<{BASE}id/concept/syntetisk-indikator/{ind:02d}>")
+                t(ob, f"<{KS}year>", lit(str(year), dt=XSD + "integer"))
+                t(ob, f"<{KS}value>", lit(f"{rnd.random() * 100:.3f}", dt=XSD + "decimal"))
+    path.write_text("".join(lines), encoding="utf-8")
+    return len(lines)
+
+
+PREFIX = f"PREFIX org: <{ORG}> PREFIX time: <{TIME}> PREFIX skos: <{SKOS}> PREFIX ks: <{KS}> PREFIX qb: <{QB}>\n"
+QUERIES = {
+    "lookup": f"SELECT ?p ?o WHERE {{ <{BASE}id/municipality/0136> ?p ?o }}",
+    "join": PREFIX + f"""SELECT ?m ?name ?year WHERE {{
+  ?ms org:organization <{BASE}id/organisation/syntetiskt-natverk-07> ; org:member ?m ;
+      org:memberDuring/time:hasBeginning/time:inXSDgYear ?year .
+  ?m skos:prefLabel ?name FILTER(lang(?name) = "sv") FILTER(YEAR(?year) >= 2005) }} ORDER BY ?year""",
+    "regex": PREFIX + """SELECT ?s ?l WHERE { ?s skos:prefLabel ?l FILTER(REGEX(?l, "kommun 01[0-4]", "i")) }""",
+    "describe": f"DESCRIBE <{BASE}id/municipality/0136>",
+    "construct": PREFIX + f"""CONSTRUCT {{ ?m org:memberOf <{BASE}id/organisation/syntetiskt-natverk-03> }}
+  WHERE {{ ?ms org:organization <{BASE}id/organisation/syntetiskt-natverk-03> ; org:member ?m }}""",
+    "group_by": PREFIX + """SELECT ?ind (AVG(?v) AS ?avg) (COUNT(*) AS ?n) WHERE {
+  ?o ks:indicator ?ind ; ks:year 2010 ; ks:value ?v } GROUP BY ?ind ORDER BY ?ind""",
+}
+ACCEPT = {"describe": "application/n-triples", "construct": "application/n-triples"}
+
+
+# --- servers ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, proc: subprocess.Popen, limit: float = 600) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: server exited with {proc.returncode}")
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"{url} did not start")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / 1024
+
+
+def our_release(nt: Path, work: Path) -> Path:
+    """A release folder with the prebuilt store, made by the build's own store step."""
+    from publisher.build.store import STORE_DIR, write_store
+
+    dist = work / "dist"
+    release = dist / "releases" / "synthetic"
+    release.mkdir(parents=True)
+    info = write_store(release / STORE_DIR, [nt.read_bytes()])
+    manifest = {"version": "synthetic", "files": {}, "store": info, "title": {"sv": "SYNTETISK", "en": "SYNTHETIC"},
+                "description": {"sv": "genererad", "en": "generated"}, "triples": {}, "validation": {}}
+    (release / "manifest.json").write_text(json.dumps(manifest))
+    (dist / "current").symlink_to(Path("releases") / "synthetic")
+    return dist
+
+
+def start_ours(dist: Path, workers: int) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(dist), "serve",
+                             "--port", str(port), "--query-workers", str(workers), "--per-client", "16",
+                             "--max-rows", "1000000", "--query-timeout", "60"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/sparql"
+    return proc, url, wait_ready(url, proc)
+
+
+def start_oxigraph(nt: Path, work: Path, on_disk: bool) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    args = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"]
+    if on_disk:
+        location = work / "oxigraph-disk"
+        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(nt)],
+                       check=True, capture_output=True)
+        args += ["--location", str(location)]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    ready = wait_ready(url, proc)
+    if not on_disk:
+        with nt.open("rb") as f:
+            httpx.post(f"http://127.0.0.1:{port}/store?default", content=f.read(),
+                       headers={"content-type": "application/n-triples"}, timeout=600).raise_for_status()
+    return proc, url, ready
+
+
+def start_rdflib_endpoint(nt: Path) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "rdflib-endpoint"), "serve", str(nt), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    return proc, url, wait_ready(url, proc, limit=1200)
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+def one(client: httpx.Client, url: str, name: str) -> float:
+    accept = ACCEPT.get(name, "application/sparql-results+json")
+    started = time.perf_counter()
+    r = client.get(url, params={"query": QUERIES[name]}, headers={"accept": accept}, timeout=600)
+    r.raise_for_status()
+    _ = r.content
+    return time.perf_counter() - started
+
+
+def measure(url: str, reps: int, mix_total: int) -> dict:
+    with httpx.Client() as client:
+        for name in QUERIES:  # warm-up
+            one(client, url, name)
+        p50 = {name: statistics.median(one(client, url, name) for _ in range(reps)) for name in QUERIES}
+    jobs = [name for _ in range(max(1, mix_total // len(QUERIES))) for name in QUERIES]
+    clients = [httpx.Client() for _ in range(4)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda ij: one(clients[ij[0] % 4], url, ij[1]), enumerate(jobs)))
+    elapsed = time.perf_counter() - started
+    for c in clients:
+        c.close()
+    return {"p50_ms": {k: round(v * 1000, 2) for k, v in p50.items()}, "throughput_qps": round(len(jobs) / elapsed, 1)}
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--small", action="store_true", help="~50k triples, few repetitions")
+    parser.add_argument("--reps", type=int, default=None)
+    parser.add_argument("--no-rdflib", action="store_true", help="leave out rdflib-endpoint (slow to load)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "sparql.json")
+    args = parser.parse_args()
+    scale, reps = (0.05, args.reps or 5) if args.small else (1.0, args.reps or 15)
+    work = Path(tempfile.mkdtemp(prefix="sparql-bench-"))
+    try:
+        nt = work / "synthetic.nt"
+        triples = generate(nt, scale)
+        print(f"synthetic dataset: {triples} triples ({nt.stat().st_size / 1e6:.0f} MB N-Triples)", flush=True)
+        t0 = time.perf_counter()
+        dist = our_release(nt, work)
+        print(f"prebuilt store (build step): {time.perf_counter() - t0:.1f} s", flush=True)
+        results: dict = {"triples": triples}
+        servers = [("oxigraph-memory", lambda: start_oxigraph(nt, work, False)),
+                   ("oxigraph-disk", lambda: start_oxigraph(nt, work, True)),
+                   ("ours", lambda: start_ours(dist, 2))]
+        if not args.no_rdflib:
+            servers.append(("rdflib-endpoint", lambda: start_rdflib_endpoint(nt)))
+        for name, start in servers:
+            proc, url, ready = start()
+            try:
+                slow = name == "rdflib-endpoint"
+                res = measure(url, 1 if slow else reps, 6 if slow else 60 * (1 if args.small else 2))
+                res["startup_s"] = round(ready, 2)
+                res["rss_mb"] = round(rss_mb(proc.pid), 0)
+                results[name] = res
+                print(name, json.dumps(res), flush=True)
+            finally:
+                stop(proc)
+        base = results["oxigraph-memory"]
+        print("\nratios vs standalone in-memory Oxigraph (p50: >1 = slower; throughput: >1 = more)")
+        for name in [n for n, _ in servers if n != "oxigraph-memory"]:
+            r = results[name]
+            p50 = {q: round(r["p50_ms"][q] / base["p50_ms"][q], 2) for q in QUERIES}
+            tp = round(r["throughput_qps"] / base["throughput_qps"], 2)
+            results.setdefault("ratios", {})[name] = {"p50": p50, "throughput": tp}
+            print(f"  {name:16} throughput x{tp}  p50 " + " ".join(f"{q}={v}" for q, v in p50.items()))
+        print(f"  ours: startup {results['ours']['startup_s']} s to first answer, {results['ours']['rss_mb']} MB RSS "
+              "(server + workers)")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=1))
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""/queries: the canned queries as stable URLs, as an HTML table, CSV or JSON.
+
+/queries/<name>        HTML for browsers (or JSON / CSV by Accept)
+/queries/<name>.csv    CSV (SPARQL 1.1 CSV results)
+/queries/<name>.json   {"columns": [...], "rows": [[...]], ...}
+Parameters go in the query string (?network=sveriges-ekokommuner&since=2000); missing ones take
+their defaults; the page shows the SPARQL text so every table can be reproduced at /sparql.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment
+from starlette.exceptions import HTTPException
+
+from ..uris import Minter
+from .caching import is_not_modified, strong_etag, validator_headers
+from .canned import CannedQuery, ParameterError, load_queries
+from .conneg import negotiate
+from .release import Release
+from .sparql import CORS, SparqlService
+
+SUFFIXES = {"csv": "text/csv", "json": "application/json", "html": "text/html"}
+
+
+def _cell(binding: dict | None) -> str:
+    return "" if binding is None else binding["value"]
+
+
+def canned_router(release: Release, service: SparqlService, base_uri: str, templates: Environment) -> APIRouter:
+    queries = load_queries()
+    minter = Minter(base_uri)
+    router = APIRouter()
+
+    def lookup(name: str) -> tuple[CannedQuery, str | None]:
+        stem, dot, suffix = name.rpartition(".")
+        if dot and suffix in SUFFIXES and stem in queries:
+            return queries[stem], SUFFIXES[suffix]
+        if name in queries:
+            return queries[name], None
+        raise HTTPException(404, f"no canned query {name!r}; see /queries")
+
+    @router.get("/queries")
+    def index(request: Request) -> Response:
+        listing = [{"name": q.name, "title": q.title, "description": q.description, "url": f"/queries/{q.name}",
+                    "parameters": {p.name: {"type": p.type, "default": p.default} for p in q.parameters}}
+                   for q in queries.values()]
+        if negotiate(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
+            return HTMLResponse(templates.get_template("canned_index.html").render(queries=listing, release=release))
+        return JSONResponse({"queries": listing}, headers=CORS)
+
+    @router.get("/queries/{name}")
+    async def run(name: str, request: Request) -> Response:
+        query, media_type = lookup(name)
+        media_type = media_type or negotiate(request.headers.get("accept"),
+                                             ["application/json", "text/html", "text/csv"])
+        if media_type is None:
+            raise HTTPException(406, "this query is available as application/json, text/html and text/csv")
+        given = dict(request.query_params)
+        try:
+            values, text = query.bound(given, minter)
+        except ParameterError as exc:
+            raise HTTPException(400, str(exc), headers=CORS) from None
+        accept = "text/csv" if media_type == "text/csv" else "application/sparql-results+json"
+        job = {"query": text, "accept": accept}
+        reply = await service.run(request, job, service.config.timeout)
+        truncated = reply["truncated"]
+        if media_type == "text/csv":
+            body, content_type = reply["body"], "text/csv; charset=utf-8"
+        else:
+            doc = json.loads(reply["body"])
+            columns = doc["head"]["vars"]
+            rows = [[_cell(b.get(c)) for c in columns] for b in doc["results"]["bindings"]]
+            if media_type == "application/json":
+                body = json.dumps({"query": query.name, "title": query.title, "parameters": values,
+                                   "columns": columns, "rows": rows, "truncated": truncated is not None,
+                                   "sparql": query.query}, ensure_ascii=False, indent=1).encode()
+                content_type = "application/json"
+            else:
+                body = templates.get_template("canned.html").render(
+                    release=release, q=query, values=values, columns=columns, rows=rows, truncated=truncated,
+                    link_params=urlencode(values)).encode()
+                content_type = "text/html; charset=utf-8"
+        headers = {**CORS, "X-Content-Type-Options": "nosniff"}
+        if truncated is not None:
+            headers["Result-Truncated"] = f"limit={truncated}"
+        etag = strong_etag(body)
+        vary = () if name != query.name else ("Accept",)
+        headers |= validator_headers(etag, release.last_modified, vary=vary)
+        if is_not_modified(request.headers, etag, release.last_modified):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=content_type, headers=headers)
+
+    return router

@@ -1,0 +1,218 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation, read-only, over the release's store.
+
+GET ?query=, POST form, POST application/sparql-query; default-graph-uri / named-graph-uri;
+updates refused; limits checked before a worker sees the query (see sparql_config.SparqlConfig).
+GET without a query answers the service description, or the query page to a browser.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from ..namespaces import REUSED, vocab
+from .caching import is_not_modified, strong_etag, validator_headers
+from .conneg import BY_KEY, negotiate, rdf_offers
+from .release import Release
+from .sparql_config import SparqlConfig, store_for
+from .sparql_guard import QueryRejected, check_query
+from .sparql_pool import QueryTimeout, WorkerDied, WorkerPool
+from .sparql_sd import service_description
+
+ALLOW = "GET, HEAD, POST, OPTIONS"
+CORS = {"Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "ETag, Last-Modified, Result-Truncated, Retry-After"}
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
+
+
+class SparqlService:
+    """The endpoint's state: config, pool, per-client counters."""
+
+    def __init__(self, release: Release, config: SparqlConfig, base_uri: str):
+        self.release, self.config = release, config
+        store_dir = release.path / release.manifest.get("store", {}).get("path", "store")
+        self.store_path = store_for(store_dir, config.extra_graphs)
+        self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting, config.memory_mb)
+        self.clients: Counter[str] = Counter()
+        self.prefixes = {p: str(ns) for p, ns in REUSED.items()} | {"ks": str(vocab(base_uri))}
+
+    async def answer(self, request: Request, query: str, params: list[tuple[str, str]]) -> Response:
+        config = self.config
+        timeout = config.timeout
+        for value in _all(params, "timeout"):
+            try:
+                asked = float(value)
+            except ValueError:
+                raise HTTPException(400, f"timeout={value!r} is not a number of seconds", headers=CORS) from None
+            if asked > 0:
+                timeout = min(timeout, asked)
+        try:
+            check_query(query, config.max_query_length, config.max_depth)
+        except QueryRejected as exc:
+            raise HTTPException(400, str(exc), headers=CORS) from None
+        hint = next((v for k in ("format", "output", "results") for v in _all(params, k)), None)
+        job = {"query": query, "base_iri": str(request.url.replace(query="", fragment="")),
+               "accept": request.headers.get("accept"), "hint": hint,
+               "default_graphs": _all(params, "default-graph-uri") or None,
+               "named_graphs": _all(params, "named-graph-uri") or None}
+        reply = await self.run(request, job, timeout)
+        body = reply["body"]
+        headers = {**CORS, "X-Content-Type-Options": "nosniff"}
+        if reply["truncated"] is not None:
+            headers["Result-Truncated"] = f"limit={reply['truncated']}"
+        if request.method in ("GET", "HEAD"):
+            etag = strong_etag(body)
+            headers |= validator_headers(etag, self.release.last_modified, vary=("Accept",))
+            if is_not_modified(request.headers, etag, self.release.last_modified):
+                return Response(status_code=304, headers=headers)
+        else:
+            headers |= {"Vary": "Accept", "Cache-Control": "no-store"}
+        return Response(body, media_type=reply["content_type"], headers=headers)
+
+    async def run(self, request: Request, job: dict, timeout: float) -> dict:
+        """Run a job in a worker within the client's budget; errors become HTTP errors."""
+        config = self.config
+        client = request.client.host if request.client else "unknown"
+        if self.clients[client] >= config.per_client:
+            raise HTTPException(429, f"at most {config.per_client} queries per client at once; retry shortly",
+                                headers={"Retry-After": "1", **CORS})
+        if self.pool.busy:
+            raise HTTPException(503, "the endpoint is busy; retry shortly", headers={"Retry-After": "2", **CORS})
+        job = {"max_rows": config.max_rows, "prefixes": self.prefixes, **job}
+        self.clients[client] += 1
+        try:
+            reply = await self.pool.run(job, timeout)
+        except QueryTimeout:
+            raise HTTPException(503, f"the query ran longer than the time limit of {timeout:g} s and was "
+                                "stopped; make it more selective (LIMIT, fewer unbound patterns)",
+                                headers=CORS) from None
+        except WorkerDied as exc:
+            raise HTTPException(400, f"the query engine could not evaluate this query ({exc}; a query that needs "
+                                f"more than {config.memory_mb} MB of memory is stopped too)",
+                                headers=CORS) from None
+        finally:
+            self.clients[client] -= 1
+            if not self.clients[client]:
+                del self.clients[client]
+        if reply["status"] != 200:
+            raise HTTPException(reply["status"], reply["error"], headers=CORS)
+        return reply
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def _all(params: list[tuple[str, str]], name: str) -> list[str]:
+    return [v for k, v in params if k == name]
+
+
+def _one_query(params: list[tuple[str, str]]) -> str | None:
+    if _all(params, "update") or _all(params, "using-graph-uri") or _all(params, "using-named-graph-uri"):
+        raise HTTPException(400, READ_ONLY, headers=CORS)
+    queries = _all(params, "query")
+    if len(queries) > 1:
+        raise HTTPException(400, "exactly one query parameter is allowed", headers=CORS)
+    return queries[0] if queries else None
+
+
+def _decode(body: bytes, content_type: str) -> str:
+    charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in content_type.split(";")[1:]
+                    if p.strip().lower().startswith("charset=")), "utf-8")
+    if charset not in ("utf-8", "utf8"):
+        raise HTTPException(415, f"charset {charset} is not accepted: send UTF-8", headers=CORS)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the request body is not valid UTF-8", headers=CORS) from None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit:
+        raise HTTPException(413, f"request body over {limit} bytes", headers=CORS)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"request body over {limit} bytes", headers=CORS)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def sparql_router(release: Release, config: SparqlConfig, base_uri: str,
+                  render_page) -> tuple[APIRouter, SparqlService]:
+    """The /sparql routes. `render_page(request)` renders the browser query page (HTML)."""
+    service = SparqlService(release, config, base_uri)
+    router = APIRouter()
+
+    @router.api_route("/sparql", methods=["GET", "HEAD"])
+    async def sparql_get(request: Request) -> Response:
+        params = list(request.query_params.multi_items())
+        query = _one_query(params)
+        if query is None:
+            return describe(request)
+        return await service.answer(request, query, params)
+
+    @router.post("/sparql")
+    async def sparql_post(request: Request) -> Response:
+        params = list(request.query_params.multi_items())
+        content_type = request.headers.get("content-type", "")
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type == UPDATE:
+            raise HTTPException(415, READ_ONLY, headers=CORS)
+        if media_type not in (FORM, DIRECT):
+            raise HTTPException(415, f"POST a query as {FORM} (query=...) or as {DIRECT}; "
+                                f"got {media_type or 'no Content-Type'}", headers=CORS)
+        text = _decode(await _read_body(request, config.max_body), content_type)
+        if media_type == FORM:
+            params += parse_qsl(text, keep_blank_values=True)
+            query = _one_query(params)
+            if query is None:
+                raise HTTPException(400, "the form has no query parameter", headers=CORS)
+        else:
+            if _one_query(params) is not None:
+                raise HTTPException(400, f"a {DIRECT} body and a query parameter: send one query", headers=CORS)
+            query = text
+        return await service.answer(request, query, params)
+
+    @router.options("/sparql")
+    async def sparql_options() -> Response:
+        return Response(status_code=204, headers={
+            **CORS, "Allow": ALLOW, "Access-Control-Allow-Methods": ALLOW,
+            "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+            "Access-Control-Max-Age": "86400"})
+
+    @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"])
+    async def sparql_other(request: Request) -> Response:
+        raise HTTPException(405, f"{request.method} is not part of the SPARQL query protocol; use GET or POST",
+                            headers={"Allow": ALLOW, **CORS})
+
+    def describe(request: Request) -> Response:
+        offers = [*rdf_offers(with_aliases=False), "text/html"]
+        chosen = negotiate(request.headers.get("accept"), offers)
+        headers = {**CORS}
+        if chosen == "text/html":
+            body, media_type = render_page(request).encode(), "text/html; charset=utf-8"
+        elif chosen is None:
+            raise HTTPException(406, f"the service description is available as {', '.join(offers)}", headers=CORS)
+        else:
+            fmt = next(f for f in BY_KEY.values() if f.media_type == chosen)
+            endpoint = str(request.url.replace(query="", fragment=""))
+            graph = service_description(endpoint, release.manifest.get("title", {}).get("en", "SPARQL endpoint"),
+                                        release.manifest.get("store", {}).get("quads"))
+            body, media_type = graph.serialize(format=fmt.rdflib, encoding="utf-8"), fmt.content_type
+        etag = strong_etag(body)
+        headers |= validator_headers(etag, release.last_modified, vary=("Accept",))
+        if is_not_modified(request.headers, etag, release.last_modified):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=media_type, headers=headers)
+
+    return router, service
+

@@ -1,0 +1,50 @@
+"""Mounts the SPARQL parts on the app: /sparql (protocol + query page), YASGUI's files, canned queries."""
+
+from __future__ import annotations
+
+import atexit
+import json
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse
+from jinja2 import Environment
+from starlette.exceptions import HTTPException
+
+from ..settings import Settings
+from .release import Release
+from .sparql import sparql_router
+from .sparql_config import SparqlConfig
+from .sparql_examples import examples
+
+# installed by `make setup` (npm ci) from the project's package.json; served from our own origin
+YASGUI_DIR = Path(__file__).resolve().parents[2] / "node_modules" / "@zazuko" / "yasgui" / "build"
+YASGUI_FILES = {"yasgui.min.js": "text/javascript; charset=utf-8", "yasgui.min.css": "text/css; charset=utf-8"}
+
+
+def install_sparql(app: FastAPI, settings: Settings, release: Release, config: SparqlConfig,
+                   templates: Environment) -> None:
+    yasgui_dir = config.yasgui_dir or YASGUI_DIR
+    has_yasgui = all((yasgui_dir / name).is_file() for name in YASGUI_FILES)
+    examples_ = examples(settings.base_uri)
+
+    def render_page(request: Request) -> str:
+        return templates.get_template("sparql.html").render(
+            release=release, examples=examples_, endpoint="/sparql", yasgui=has_yasgui, limits=config,
+            examples_json=json.dumps(examples_).replace("<", "\\u003c"))
+
+    router, service = sparql_router(release, config, settings.base_uri, render_page)
+    app.include_router(router)
+    app.state.sparql = service
+    atexit.register(service.close)
+
+    @app.get("/static/yasgui/{name}")
+    def yasgui_file(name: str) -> FileResponse:
+        if name not in YASGUI_FILES or not has_yasgui:
+            raise HTTPException(404, f"no file {name!r}")
+        return FileResponse(yasgui_dir / name, media_type=YASGUI_FILES[name],
+                            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
+
+    from .canned_routes import canned_router
+
+    app.include_router(canned_router(release, service, settings.base_uri, templates))

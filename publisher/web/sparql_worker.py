@@ -1,0 +1,104 @@
+"""What runs inside a query worker process: open the store read-only, answer jobs from a pipe.
+
+A worker may be killed at any moment (time limit); it holds nothing the server needs. It imports
+only pyoxigraph and the pure formatting modules, so a replacement starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+
+import pyoxigraph as ox
+
+from .sparql_formats import choose, offered
+from .sparql_results import BOOLEANS, SOLUTIONS
+
+_PATH_RE = re.compile(r"(/[\w.\-]+){2,}")
+OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML,
+              "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def clean(message: str) -> str:
+    """An engine message fit for a client: no file paths, bounded length."""
+    return _PATH_RE.sub("…", message)[:1000]
+
+
+def error(status: int, message: str) -> dict:
+    return {"status": status, "error": message}
+
+
+def _graphs(iris: list[str] | None) -> list[ox.NamedNode] | None:
+    return None if iris is None else [ox.NamedNode(iri) for iri in iris]
+
+
+def execute(store: ox.Store, job: dict) -> dict:
+    """Run one query job; return status, content type, body and whether the result was cut."""
+    try:
+        kwargs = {}
+        default, named = _graphs(job.get("default_graphs")), _graphs(job.get("named_graphs"))
+        if default is not None or named is not None:  # a protocol dataset replaces the query's
+            kwargs["default_graph"] = default if default else []
+            kwargs["named_graphs"] = named if named else []
+    except ValueError as exc:
+        return error(400, f"invalid graph IRI: {clean(str(exc))}")
+    try:
+        result = store.query(job["query"], base_iri=job.get("base_iri"), **kwargs)
+    except SyntaxError as exc:
+        return error(400, f"malformed query: {clean(str(exc))}")
+    except (ValueError, TypeError) as exc:
+        return error(400, f"query refused: {clean(str(exc))}")
+    kind = ("boolean" if isinstance(result, ox.QueryBoolean)
+            else "solutions" if isinstance(result, ox.QuerySolutions) else "graph")
+    fmt = choose(kind, job.get("accept"), job.get("hint"))
+    if fmt is None:
+        return error(406, f"none of the formats for this query form is acceptable: {', '.join(offered(kind))}")
+    cap = job["max_rows"]
+    truncated = None
+    try:
+        if kind == "boolean":
+            body = BOOLEANS[fmt.key](bool(result))
+        elif kind == "solutions":
+            variables = [v.value for v in result.variables]
+            rows = [tuple(solution) for solution in islice(result, cap + 1)]
+            if len(rows) > cap:
+                rows, truncated = rows[:cap], cap
+            body = SOLUTIONS[fmt.key](variables, rows, truncated)
+        else:
+            triples = list(islice(result, cap + 1))
+            if len(triples) > cap:
+                triples, truncated = triples[:cap], cap
+            prefixes = job.get("prefixes") if fmt.key in ("ttl", "rdf") else None
+            body = ox.serialize(triples, format=OX_FORMATS[fmt.key], prefixes=prefixes)
+            if truncated is not None and fmt.key == "ttl":
+                body = f"# result truncated to the first {cap} triples (the endpoint's cap)\n".encode() + body
+    except OSError as exc:
+        return error(503, f"the store could not be read: {clean(str(exc))}")
+    except (SyntaxError, ValueError, TypeError, RuntimeError) as exc:
+        return error(400, f"query evaluation failed: {clean(str(exc))}")
+    return {"status": 200, "content_type": fmt.content_type, "body": body, "truncated": truncated, "kind": kind}
+
+
+def worker_main(store_path: str, conn, memory_mb: int | None = None) -> None:
+    """Process entry point: serve jobs until the pipe closes.
+
+    `memory_mb` caps the process's address space: a query that would need more makes the
+    allocator fail and the worker die, which the pool reports and repairs like a crash.
+    """
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    store = ox.Store.read_only(store_path)
+    conn.send({"ready": True})
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = execute(store, job)
+        except Exception as exc:  # noqa: BLE001 - a worker must answer, whatever the engine raised
+            reply = error(400, f"query evaluation failed: {clean(type(exc).__name__ + ': ' + str(exc))}")
+        conn.send(reply)
