@@ -159,6 +159,7 @@ class ReleaseWriter:
             self._write(name + ".gz", gzip_bytes(payload))
 
     def _write(self, name: str, payload: bytes) -> None:
+        (self.tmp / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. pages/ttl.json
         (self.tmp / name).write_bytes(payload)
         self.files[name] = payload
 

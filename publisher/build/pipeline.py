@@ -15,6 +15,7 @@ from ..errors import ValidationFailure
 from ..settings import Settings
 from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
 from .load import SourceData, load
+from .representations import write_representations
 from .to_rdf import ontology_graph, to_rdf
 from .validate import ValidationResult, shapes_graph, validate
 
@@ -120,7 +121,9 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
                 writer.write(name, payload, gz=True)
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
-        step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
+        documents = write_representations(writer, graph, ontology, settings.base_uri, version, context)
+        step.done(f"{len(writer.files)} files ({documents} documents in every format) verified by re-parsing "
+                  "with pyoxigraph")
 
         step("publishing the release")
         manifest = {
