@@ -15,6 +15,7 @@ from ..namespaces import SCHEMA
 from .describe_resources import Document, doc_key
 from .labels import TERMS, inverse_label, label_of
 
+SHOWN_ELSEWHERE = {ORG.member, ORG.organization, ORG.hasMember, ORG.hasMembership, FOAF.primaryTopic}
 HIDDEN_ROWS = {RDF.type, ORG.hasMembership, ORG.hasMember, PROV.wasDerivedFrom}
 FIRST = [SKOS.prefLabel, DCTERMS.title, DCTERMS.identifier, SKOS.notation, DCTERMS.description,
          SKOS.definition, RDFS.comment, SKOS.altLabel, ORG.member, ORG.organization, ORG.role,
@@ -52,7 +53,7 @@ def _sort_key(item: tuple[URIRef, dict]) -> tuple:
 def _rows(graph: Graph, subject: URIRef, base_uri: str, graphs: tuple[Graph, ...]) -> list[dict]:
     props = {p for p in graph.predicates(subject, None) if p not in HIDDEN_ROWS}
     if SKOS.prefLabel in props:
-        props.discard(RDFS.label)
+        props -= {RDFS.label, SCHEMA.name}
     labelled = sorted(((p, label_of(p, *graphs)) for p in props), key=_sort_key)
     rows = []
     for prop, label in labelled:
@@ -152,7 +153,7 @@ def page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> di
     incoming: dict[URIRef, list] = {}
     for s, p, o in g:
         if isinstance(s, URIRef) and str(o).split("#")[0] == str(topic).split("#")[0] and s not in own \
-                and p not in (ORG.member, ORG.organization, FOAF.primaryTopic) and doc_key(str(s), base_uri):
+                and p not in SHOWN_ELSEWHERE and doc_key(str(s), base_uri):
             incoming.setdefault(p, []).append(s)
     incoming_rows = [
         {"p": str(p), "label": inverse_label(p, *graphs),

@@ -1,23 +1,20 @@
-"""FastAPI application factory: a landing page and the release's dumps."""
+"""FastAPI application factory: dereferencing and pages (resources.py) in front, the release's dumps."""
 
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..settings import Settings
+from .documents import load_documents
+from .errors import error_reply
 from .release import Release, open_release
+from .resources import Dereferencer, DereferencingMiddleware
 
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
 FORMAT_LABELS = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}
 
 
@@ -28,19 +25,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if "text/html" in request.headers.get("accept", ""):
-            html = TEMPLATES.get_template("error.html").render(status=exc.status_code, detail=exc.detail)
-            return HTMLResponse(html, status_code=exc.status_code)
-        return PlainTextResponse(f"{exc.status_code}: {exc.detail}\n", status_code=exc.status_code)
+        media_type, body = error_reply(exc.status_code, exc.detail, request.headers.get("accept"),
+                                       request.headers.get("accept-language"))
+        return Response(body, status_code=exc.status_code, media_type=media_type,
+                        headers={"X-Content-Type-Options": "nosniff"})
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         return PlainTextResponse("400: malformed request\n", status_code=400)
-
-    @app.get("/", response_class=HTMLResponse)
-    def landing() -> HTMLResponse:
-        return HTMLResponse(TEMPLATES.get_template("landing.html").render(
-            release=release, dumps=dump_rows(release)))
 
     @app.get("/dumps/{name}")
     def dump(name: str) -> Response:
@@ -61,13 +53,16 @@ def create_app(settings: Settings) -> FastAPI:
     def dump_index() -> JSONResponse:
         return JSONResponse({"version": release.version, "files": release.files})
 
+    # /, /id/…, /def/…, /doc/…, /sitemap.xml, /robots.txt: precomputed answers (resources.py)
+    app.add_middleware(DereferencingMiddleware,
+                       dereferencer=Dereferencer(release, load_documents(release), dump_rows(release)))
     return app
 
 
 def dump_rows(release: Release) -> list[dict]:
     rows = []
     for name, info in release.files.items():
-        if name.endswith(".gz"):
+        if name.endswith(".gz") or "/" in name:  # pages/… are the precomputed documents, not dumps
             continue
         suffix = name.rsplit(".", 1)[-1]
         gz = release.files.get(name + ".gz")
