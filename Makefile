@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build validate run serve test lint bench clean
+.PHONY: help setup build validate run serve test lint bench clean browser bench-deref
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,15 @@ run: setup ## build, validate and serve on http://$(HOST):$(PORT)
 serve: setup ## serve the last successful build
 	$(PUBLISHER) serve --host $(HOST) --port $(PORT)
 
-test: setup ## set everything up and run the whole test suite
+browser: ## install Debian's chromium for the browser tests (skipped when present)
+	@test -x /usr/bin/chromium || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+bench-deref: setup ## dereferencing requests/s against a constant-bytes ceiling (installs wrk)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) bench/deref_bench.py
+
+test: setup browser ## set everything up and run the whole test suite
 	$(PY) -m pytest
 
 lint: setup ## ruff
