@@ -147,7 +147,7 @@ def label_of(term: URIRef, *graphs: Graph) -> Label:
     plain = None
     for prop in LABEL_PROPERTIES:
         for graph in graphs:
-            for value in graph.objects(term, prop):
+            for value in sorted(graph.objects(term, prop), key=lambda v: v.n3()):
                 if not isinstance(value, Literal):
                     continue
                 if value.language in ("sv", "en"):

@@ -57,7 +57,7 @@ def _rows(graph: Graph, subject: URIRef, base_uri: str, graphs: tuple[Graph, ...
     labelled = sorted(((p, label_of(p, *graphs)) for p in props), key=_sort_key)
     rows = []
     for prop, label in labelled:
-        values = sorted(graph.objects(subject, prop), key=lambda t: (isinstance(t, Literal), str(t)))
+        values = sorted(graph.objects(subject, prop), key=lambda t: (isinstance(t, Literal), str(t), t.n3()))
         rows.append({"p": str(prop), "label": label, "values": [_value(v, base_uri, graphs) for v in values]})
     return rows
 
@@ -105,6 +105,12 @@ def _sources(subjects: list[URIRef], data: Graph, base_uri: str) -> list[dict]:
     return out
 
 
+def _first(graph: Graph, subject: URIRef, prop: URIRef, lang: str = "sv"):
+    """One value, deterministically: the one in `lang` if any, else the smallest."""
+    values = sorted(graph.objects(subject, prop), key=lambda v: (getattr(v, "language", None) != lang, v.n3()))
+    return values[0] if values else None
+
+
 def _schema_org(doc: Document, graph: Graph, base_uri: str, label: dict) -> dict:
     topic = doc.topic
     types = [str(t).rsplit("/", 1)[1] for t in graph.objects(topic, RDF.type) if str(t).startswith(str(SCHEMA))]
@@ -113,10 +119,10 @@ def _schema_org(doc: Document, graph: Graph, base_uri: str, label: dict) -> dict
                  "name": label["sv"], "url": f"{base_uri}doc/{doc.key}"}
     if label["en"] != label["sv"]:
         out["alternateName"] = label["en"]
-    description = graph.value(topic, DCTERMS.description)
+    description = _first(graph, topic, DCTERMS.description)
     if description is not None:
         out["description"] = str(description)
-    identifier = graph.value(topic, DCTERMS.identifier)
+    identifier = _first(graph, topic, DCTERMS.identifier)
     if identifier is not None:
         out["identifier"] = str(identifier)
     same = sorted(str(o) for p in (OWL.sameAs, FOAF.homepage) for o in graph.objects(topic, p))
@@ -164,11 +170,11 @@ def page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> di
     if doc.key == "def":
         for subject in sorted(set(ontology.subjects())):
             if isinstance(subject, URIRef) and subject != topic and doc_key(str(subject), base_uri):
-                definition = ontology.value(subject, SKOS.definition)
-                defs = {lit.language: str(lit) for lit in ontology.objects(subject, SKOS.definition)
-                        if isinstance(lit, Literal)} if definition is not None else {}
-                terms.append({**_value(subject, base_uri, graphs), "kind": _value(ontology.value(subject, RDF.type),
-                              base_uri, graphs) if ontology.value(subject, RDF.type) else None,
+                defs = {lit.language: str(lit) for lit in sorted(ontology.objects(subject, SKOS.definition))
+                        if isinstance(lit, Literal) and lit.language}
+                kind = _first(ontology, subject, RDF.type)
+                terms.append({**_value(subject, base_uri, graphs),
+                              "kind": _value(kind, base_uri, graphs) if kind is not None else None,
                               "definition": defs or None})
     return {
         "key": doc.key,
