@@ -96,3 +96,33 @@ def test_vocabulary_page_and_rdf_download_links(page, live_server):
         page.evaluate("fetch('/doc/def.ttl')")
     assert info.value.headers["content-type"] == "text/turtle; charset=utf-8"
     assert page.console_errors == []
+
+
+def test_a_literal_with_a_script_end_tag_cannot_break_out_of_the_page(browser, private_settings, data_copy):
+    """Synthetic test data: a name holding </script> and markup, built and served for real."""
+    from publisher.build.pipeline import build
+
+    from .conftest import LiveServer
+
+    evil = "Haninge </script><script>window.pwned=1</script><b>x</b> & co"
+    path = data_copy / "municipalities.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "name: {sv: Haninge kommun,", f"name: {{sv: '{evil}',"), encoding="utf-8")
+    build(private_settings, progress=lambda _: None)
+    server = LiveServer(private_settings)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(server.url + "/doc/municipality/0136?lang=sv")
+        assert page.evaluate("window.pwned") is None and dialogs == []
+        assert page.locator("b").count() == 0  # the markup is text, not elements
+        assert page.get_by_role("heading", level=1).inner_text() == evil
+        scripts = page.locator('script[type="application/ld+json"]')
+        assert scripts.count() == 1
+        assert page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]')"
+                             ".textContent).name") == evil
+        context.close()
+    finally:
+        server.stop()

@@ -105,6 +105,8 @@ TERMS: dict[URIRef, tuple[str, str]] = {
     SCHEMA.AdministrativeArea: ("administrativt område", "administrative area"),
     SCHEMA.CreativeWorkSeries: ("serie", "series"),
     SCHEMA.Report: ("rapport", "report"),
+    URIRef("http://creativecommons.org/publicdomain/zero/1.0/"): ("CC0 1.0 (fri användning)",
+                                                                  "CC0 1.0 (public domain)"),
 }
 
 # Labels of a property read from its object's side, for incoming links.

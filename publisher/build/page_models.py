@@ -176,9 +176,15 @@ def page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> di
                 terms.append({**_value(subject, base_uri, graphs),
                               "kind": _value(kind, base_uri, graphs) if kind is not None else None,
                               "definition": defs or None})
+    document = URIRef(f"{base_uri}doc/{doc.key}")
+    licence = g.value(document, DCTERMS.license)
+    version = g.value(document, OWL.versionInfo)
     return {
         "key": doc.key,
         "iri": str(topic),
+        "document": str(document),
+        "licence": _value(licence, base_uri, graphs) if licence is not None else None,
+        "version": str(version) if version is not None else None,
         "label": label,
         "vocabulary": doc.is_vocabulary,
         "sections": sections,
