@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build validate run serve test lint bench clean browser bench-deref
+.PHONY: help setup browser build validate run serve test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,6 +19,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 setup: $(VENV)/.installed ## create .venv and install the package with its test tools
+
+browser: ## install Debian's Chromium for the headless-browser tests (idempotent)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
 build: setup ## load, validate and publish the dataset into dist/current
 	$(PUBLISHER) build
@@ -32,10 +35,7 @@ run: setup ## build, validate and serve on http://$(HOST):$(PORT)
 serve: setup ## serve the last successful build
 	$(PUBLISHER) serve --host $(HOST) --port $(PORT)
 
-browser: ## install Debian's chromium for the browser tests (skipped when present)
-	@test -x /usr/bin/chromium || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
-
+.PHONY: bench-deref
 bench-deref: setup ## dereferencing requests/s against a constant-bytes ceiling (installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/deref_bench.py

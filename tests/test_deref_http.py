@@ -272,6 +272,7 @@ def test_landing_page_presents_networks_municipalities_dumps_and_services(live_s
                  '/.well-known/void', '/dumps/klimatsamarbeten.ttl', '/sitemap.xml'):
         assert f'href="{href}"' in r.text, href
     assert "Networks and collaborations" in r.text
+    assert f'<{BASE}.well-known/void>; rel="describedby"' in r.headers["link"]
     assert "Nätverk och samarbeten" in get(live_server, "/", accept_language="sv").text
 
 

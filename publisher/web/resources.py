@@ -172,8 +172,12 @@ class Dereferencer:
         if cached is None:
             body = render_landing(self.release, self.docs.site, self.dump_rows, lang, bool(explicit))
             etag = strong_etag(body, self.docs.version)
+            base = self.docs.base_uri  # announce the VoID description and the catalogue (absolute, as /catalog does)
+            announce = (f'<{base}.well-known/void>; rel="describedby"; type="text/turtle", '
+                        f'<{base}catalog>; rel="alternate"; type="application/rdf+xml"').encode()
             cached = self.replies[memo_key] = (
-                self._headers(etag, b"text/html; charset=utf-8", body, b"Accept-Language", lang), body, etag)
+                self._headers(etag, b"text/html; charset=utf-8", body, b"Accept-Language", lang,
+                              [(b"link", announce)]), body, etag)
         reply_headers, body, etag = cached
         if is_not_modified(headers, etag, self.last_modified):
             return 304, [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")], b""
