@@ -35,11 +35,6 @@ run: setup ## build, validate and serve on http://$(HOST):$(PORT)
 serve: setup ## serve the last successful build
 	$(PUBLISHER) serve --host $(HOST) --port $(PORT)
 
-.PHONY: bench-deref
-bench-deref: setup ## dereferencing requests/s against a constant-bytes ceiling (installs wrk)
-	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
-	$(PY) bench/deref_bench.py
-
 test: setup browser ## set everything up and run the whole test suite
 	$(PY) -m pytest
 
@@ -48,3 +43,8 @@ lint: setup ## ruff
 
 clean: ## remove built releases
 	rm -rf dist
+
+.PHONY: bench-deref
+bench-deref: setup ## dereferencing requests/s against a constant-bytes ceiling (installs wrk)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) bench/deref_bench.py

@@ -10,10 +10,8 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Res
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..settings import Settings
-from .documents import load_documents
-from .errors import error_reply
 from .release import Release, open_release
-from .resources import Dereferencer, DereferencingMiddleware
+from .resources import Dereferencer, error_reply, load_documents, wrap_outermost
 
 FORMAT_LABELS = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}
 
@@ -22,6 +20,8 @@ def create_app(settings: Settings) -> FastAPI:
     release = open_release(settings.current_release)
     app = FastAPI(title="Klimatsamarbeten LOD", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.release = release
+    # /, /id/…, /def/…, /doc/…, /sitemap.xml, /robots.txt: precomputed answers, outside all middleware
+    wrap_outermost(app, Dereferencer(release, load_documents(release), dump_rows(release)))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -53,9 +53,6 @@ def create_app(settings: Settings) -> FastAPI:
     def dump_index() -> JSONResponse:
         return JSONResponse({"version": release.version, "files": release.files})
 
-    # /, /id/…, /def/…, /doc/…, /sitemap.xml, /robots.txt: precomputed answers (resources.py)
-    app.add_middleware(DereferencingMiddleware,
-                       dereferencer=Dereferencer(release, load_documents(release), dump_rows(release)))
     return app
 
 

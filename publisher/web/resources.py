@@ -20,10 +20,12 @@ from urllib.parse import parse_qs, quote
 
 from .caching import http_date, is_not_modified, strong_etag
 from .conneg import format_for, negotiate, negotiate_language
-from .documents import RDF_KEYS, Documents, Variant
+from .documents import RDF_KEYS, Documents, Variant, load_documents
 from .errors import error_reply
 from .i18n import LANGUAGES
 from .pages import alternates, render_landing, render_resource
+
+__all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_documents", "wrap_outermost"]
 
 Headers = list[tuple[bytes, bytes]]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -263,3 +265,13 @@ class DereferencingMiddleware:
                 await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
                 return
         await self.app(scope, receive, send)
+
+
+def wrap_outermost(app, dereferencer: Dereferencer) -> None:
+    """Put the DereferencingMiddleware outside every other middleware, whenever those are added.
+
+    Starlette builds its middleware stack on the first request; wrapping that build keeps the hot
+    path free of the (per-request costly) HTTP middlewares that other routes may register.
+    """
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: DereferencingMiddleware(build(), dereferencer)
