@@ -236,8 +236,9 @@ class Dereferencer:
               negotiate_body: bool = True) -> tuple[int, Headers, bytes]:
         ctype, body = error_reply(status, detail, headers.get("accept") if negotiate_body else "text/plain",
                                   headers.get("accept-language"))
+        vary = [] if any(name == b"vary" for name, _ in extra) else [(b"vary", b"Accept, Accept-Language")]
         return status, [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode()),
-                        (b"cache-control", b"no-cache"), *extra, *COMMON], body
+                        (b"cache-control", b"no-cache"), *vary, *extra, *COMMON], body
 
     def _sitemap(self) -> bytes:
         base = self.docs.base_uri
