@@ -146,3 +146,31 @@ def test_script_json_cannot_close_the_script_element():
 ])
 def test_links_keep_an_explicit_language(href, lang, out):
     assert with_lang(href, lang) == out
+
+
+def test_every_internal_link_on_every_page_leads_to_a_document(docs, graphs):
+    keys = set(docs)
+    hrefs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("href"), str) and node["href"].startswith("/doc/"):
+                hrefs.add(node["href"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for doc in docs.values():
+        walk(page_model(doc, *graphs, BASE, keys))
+    assert len(hrefs) > 100
+    missing = {h for h in hrefs if h[5:].split("#", 1)[0] not in keys}
+    assert missing == set()
+
+
+def test_fragment_sections_have_readable_headings(docs, graphs):
+    model = page_model(docs["membership/haninge--sveriges-ekokommuner"], *graphs, BASE, set(docs))
+    headings = {s["anchor"]: s["label"] for s in model["sections"] if s["anchor"]}
+    assert headings["period"] == {"sv": "Medlemsperiod", "en": "Membership period"}
+    assert headings["start"]["en"] == "Start"

@@ -109,6 +109,19 @@ TERMS: dict[URIRef, tuple[str, str]] = {
                                                                   "CC0 1.0 (public domain)"),
 }
 
+TERMS[URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")] = ("föredraget prefix", "preferred prefix")
+TERMS[URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")] = ("namnrymd", "namespace URI")
+
+# The fragment IRIs the URI minter uses inside a resource's document.
+FRAGMENTS: dict[str, tuple[str, str]] = {
+    "period": ("Medlemsperiod", "Membership period"),
+    "start": ("Början", "Start"),
+    "end": ("Slut", "End"),
+    "commitment": ("Medlemmarnas åtagande", "Members' commitment"),
+    "publisher": ("Utgivare", "Publisher"),
+    "contact": ("Kontakt", "Contact point"),
+}
+
 # Labels of a property read from its object's side, for incoming links.
 INVERSE: dict[URIRef, tuple[str, str]] = {
     ORG.member: ("medlemskap", "memberships"),
@@ -165,6 +178,10 @@ def label_of(term: URIRef, *graphs: Graph) -> Label:
         found.setdefault("sv", plain)
         found.setdefault("en", plain)
     if not found:
+        fragment = str(term).rsplit("#", 1)[1] if "#" in str(term) else None
+        if fragment in FRAGMENTS:
+            sv, en = FRAGMENTS[fragment]
+            return {"sv": sv, "en": en}
         name = local_name(str(term))
         return {"sv": name, "en": name}
     return {"sv": found.get("sv") or found["en"], "en": found.get("en") or found["sv"]}

@@ -138,7 +138,28 @@ def _schema_org(doc: Document, graph: Graph, base_uri: str, label: dict) -> dict
     return out
 
 
-def page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> dict:
+def _prune_links(node, keys: set[str]) -> None:
+    """Links to documents that do not exist (a version IRI, say) become plain text."""
+    if isinstance(node, dict):
+        href = node.get("href")
+        if isinstance(href, str) and href.startswith("/doc/") and href[5:].split("#", 1)[0] not in keys:
+            node["href"] = None
+        for value in node.values():
+            _prune_links(value, keys)
+    elif isinstance(node, list):
+        for value in node:
+            _prune_links(value, keys)
+
+
+def page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, keys: set[str] | None = None) -> dict:
+    """What the page of `doc` shows; `keys` (all document keys) turns links to missing pages into text."""
+    model = _page_model(doc, data, ontology, base_uri)
+    if keys is not None:
+        _prune_links(model, keys)
+    return model
+
+
+def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> dict:
     graphs = (data, ontology, doc.graph)
     g = doc.graph
     topic = doc.topic

@@ -38,7 +38,8 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
             packs[fmt.suffix][key] = payload.decode("utf-8")
     for suffix, pack in packs.items():
         writer.write(f"{FOLDER}/{suffix}.json", _json(pack))
-    writer.write(f"{FOLDER}/html.json", _json({key: page_model(doc, data, ontology, base_uri)
+    keys = set(docs)
+    writer.write(f"{FOLDER}/html.json", _json({key: page_model(doc, data, ontology, base_uri, keys)
                                                 for key, doc in docs.items()}))
     writer.write(f"{FOLDER}/site.json", _json(site_model(docs, data, ontology, base_uri)))
     return len(docs)
