@@ -31,6 +31,9 @@ setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium ## create .v
 browser: ## install Debian's Chromium for the headless-browser tests (idempotent)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
+browser: ## install Debian's Chromium for the headless-browser tests (idempotent)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
 build: setup ## load, validate and publish the dataset into dist/current
 	$(PUBLISHER) build
 
@@ -55,3 +58,8 @@ bench-sparql: setup ## /sparql vs Oxigraph server and rdflib-endpoint on ~1M syn
 
 clean: ## remove built releases
 	rm -rf dist
+
+.PHONY: bench-deref
+bench-deref: setup ## dereferencing requests/s against a constant-bytes ceiling (installs wrk)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) bench/deref_bench.py

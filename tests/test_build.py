@@ -29,9 +29,11 @@ DUMP_NAMES = [f"{stem}.{fmt.suffix}" for stem in ("klimatsamarbeten", "ontology"
 
 def test_release_holds_every_format_with_gzip_and_checksums(built, settings: Settings):
     release = settings.current_release
-    names = {p.name for p in release.iterdir() if p.is_file()}
+    store = json.loads((release / "manifest.json").read_text())["store"]["path"]
     folders = {p.name for p in release.iterdir() if p.is_dir()}
-    assert folders == {json.loads((release / "manifest.json").read_text())["store"]["path"]}  # the query store
+    assert folders == {store, "pages"}  # the query store and the precomputed documents
+    names = {str(p.relative_to(release)) for p in release.rglob("*")
+             if p.is_file() and not p.relative_to(release).parts[0] == store}  # pages/… too
     for name in DUMP_NAMES:
         assert name in names and name + ".gz" in names
         assert gzip.decompress((release / (name + ".gz")).read_bytes()) == (release / name).read_bytes()

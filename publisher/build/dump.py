@@ -172,6 +172,7 @@ class ReleaseWriter:
         return path
 
     def _write(self, name: str, payload: bytes) -> None:
+        (self.tmp / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. pages/ttl.json
         (self.tmp / name).write_bytes(payload)
         self.files[name] = payload
 

@@ -1,25 +1,21 @@
-"""FastAPI application factory: a landing page and the release's dumps."""
+"""FastAPI application factory: dereferencing and pages (resources.py) in front, the release's dumps."""
 
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..settings import Settings
 from .catalog import install as install_catalog
 from .release import Release, open_release
+from .pages import TEMPLATES
+from .resources import Dereferencer, error_reply, load_documents, wrap_outermost
 from .sparql_config import SparqlConfig
 
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
 FORMAT_LABELS = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}
 
 
@@ -27,23 +23,19 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     release = open_release(settings.current_release)
     app = FastAPI(title="Klimatsamarbeten LOD", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.release = release
+    # /, /id/…, /def/…, /doc/…, /sitemap.xml, /robots.txt: precomputed answers, outside all middleware
+    wrap_outermost(app, Dereferencer(release, load_documents(release), dump_rows(release)))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        headers = getattr(exc, "headers", None)
-        if "text/html" in request.headers.get("accept", ""):
-            html = TEMPLATES.get_template("error.html").render(status=exc.status_code, detail=exc.detail)
-            return HTMLResponse(html, status_code=exc.status_code, headers=headers)
-        return PlainTextResponse(f"{exc.status_code}: {exc.detail}\n", status_code=exc.status_code, headers=headers)
+        media_type, body = error_reply(exc.status_code, exc.detail, request.headers.get("accept"),
+                                       request.headers.get("accept-language"))
+        headers = {**(getattr(exc, "headers", None) or {}), "X-Content-Type-Options": "nosniff"}
+        return Response(body, status_code=exc.status_code, media_type=media_type, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         return PlainTextResponse("400: malformed request\n", status_code=400)
-
-    @app.get("/", response_class=HTMLResponse)
-    def landing() -> HTMLResponse:
-        return HTMLResponse(TEMPLATES.get_template("landing.html").render(
-            release=release, dumps=dump_rows(release)))
 
     @app.get("/dumps/{name}")
     def dump(name: str) -> Response:
@@ -74,7 +66,7 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
 def dump_rows(release: Release) -> list[dict]:
     rows = []
     for name, info in release.files.items():
-        if name.endswith(".gz"):
+        if name.endswith(".gz") or "/" in name:  # pages/… are the precomputed documents, not dumps
             continue
         suffix = name.rsplit(".", 1)[-1]
         gz = release.files.get(name + ".gz")

@@ -14,8 +14,11 @@ from collections.abc import Iterable, Mapping
 DEFAULT_CACHE_CONTROL = "public, max-age=300, must-revalidate"
 
 
-def strong_etag(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+def strong_etag(body: bytes, version: str = "") -> str:
+    """A strong validator: the content hash, prefixed by the dataset version when one is given,
+    so that ETags, dumps and catalogue share one version identifier."""
+    digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+    return f'"{version}-{digest}"' if version else f'"{digest}"'
 
 
 def http_date(timestamp: float) -> str:

@@ -184,3 +184,56 @@ def format_for(media_type: str) -> RdfFormat | None:
         if media_type == f.media_type or media_type in f.aliases:
             return f
     return None
+
+
+# --- languages (Accept-Language, RFC 9110 §12.5.4 with RFC 4647 lookup) ----------------------
+
+_LANG_RE = re.compile(r"^\s*(\*|[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)\s*$")
+
+
+def parse_accept_language(header: str | None) -> list[tuple[str, float, int]]:
+    """(range, q, order) for each valid language range, lower-cased; garbage items are ignored."""
+    if not header or len(header) > MAX_HEADER:
+        return []
+    out = []
+    for order, item in enumerate(header.split(",")[:MAX_ITEMS]):
+        pieces = item.split(";")
+        m = _LANG_RE.match(pieces[0])
+        if not m:
+            continue
+        q, ok = 1.0, True
+        for piece in pieces[1:]:
+            pm = _PARAM_RE.match(piece)
+            if not pm or pm.group(1).lower() != "q" or not _Q_RE.match(pm.group(2)):
+                ok = False
+                break
+            q = float(pm.group(2))
+        if ok:
+            out.append((m.group(1).lower(), q, order))
+    return out
+
+
+def negotiate_language(header: str | None, offers: Sequence[str]) -> str:
+    """The best of `offers` (language tags) for this Accept-Language, else the first offer.
+
+    A range matches an offer when they are equal, or when the range is more specific than the
+    offer ('sv-FI' matches 'sv', RFC 4647 lookup), or when it is '*'. The most specific range
+    decides an offer's q; q=0 excludes it; ties go to the client's order, then the server's.
+    """
+    ranges = parse_accept_language(header)
+    scored = []
+    for index, offer in enumerate(offers):
+        tag = offer.lower()
+        best: tuple[int, float, int] | None = None
+        for rng, q, order in ranges:
+            if rng == "*":
+                specificity = 0
+            elif rng == tag or rng.startswith(tag + "-"):
+                specificity = 2 if rng == tag else 1
+            else:
+                continue
+            if best is None or specificity > best[0]:
+                best = (specificity, q, order)
+        if best is not None and best[1] > 0:
+            scored.append(((best[1], -best[2], -index), offer))
+    return max(scored)[1] if scored else offers[0]

@@ -1,0 +1,45 @@
+"""Precompute every representation of every document at build time, for the web layer to look up.
+
+Writes into the release, through the ReleaseWriter (so each file is in the manifest):
+- `pages/<fmt>.json` for ttl, nt, jsonld, rdf: `{document key: serialised description}`, each
+  description verified by re-parsing with pyoxigraph like the dumps;
+- `pages/html.json`: `{document key: page model}` that the web layer renders in sv and en;
+- `pages/site.json`: what the landing page, the sitemap and the 404 page list.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rdflib import Graph
+
+from .describe_resources import describe
+from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, serialise, verify
+from .page_models import page_model, site_model
+
+FOLDER = "pages"
+
+
+def _json(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+
+def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, base_uri: str,
+                          version: str, context: dict) -> int:
+    """Write the packed representations; returns the number of documents."""
+    docs = describe(data, ontology, base_uri, version)
+    packs: dict[str, dict[str, str]] = {fmt.suffix: {} for fmt in FORMATS}
+    for key, doc in docs.items():
+        ordered = canonical(doc.graph)
+        expected = expected_triples(doc.graph)
+        for fmt in FORMATS:
+            payload = serialise(ordered, fmt, context)
+            verify(payload, fmt, expected, f"{FOLDER}/{fmt.suffix}.json[{key}]")
+            packs[fmt.suffix][key] = payload.decode("utf-8")
+    for suffix, pack in packs.items():
+        writer.write(f"{FOLDER}/{suffix}.json", _json(pack))
+    keys = set(docs)
+    writer.write(f"{FOLDER}/html.json", _json({key: page_model(doc, data, ontology, base_uri, keys)
+                                                for key, doc in docs.items()}))
+    writer.write(f"{FOLDER}/site.json", _json(site_model(docs, data, ontology, base_uri)))
+    return len(docs)

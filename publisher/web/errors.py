@@ -1,0 +1,23 @@
+"""Error answers in the negotiated form: an HTML page for browsers, JSON for JSON clients, else text."""
+
+from __future__ import annotations
+
+import json
+
+from .conneg import negotiate, negotiate_language
+from .i18n import LANGUAGES
+from .pages import render_error
+
+ERROR_OFFERS = ("text/plain", "text/html", "application/json", "application/problem+json", "application/ld+json")
+
+
+def error_reply(status: int, detail: str, accept: str | None, accept_language: str | None) -> tuple[str, bytes]:
+    """(content type, body) for an error; never fails, whatever the headers say."""
+    detail = str(detail)
+    media = negotiate(accept, ERROR_OFFERS) or "text/plain"
+    if media == "text/html":
+        lang = negotiate_language(accept_language, LANGUAGES)
+        return "text/html; charset=utf-8", render_error(status, detail, lang)
+    if media != "text/plain":
+        return "application/problem+json", (json.dumps({"status": status, "detail": detail}) + "\n").encode()
+    return "text/plain; charset=utf-8", f"{status}: {detail}\n".encode()

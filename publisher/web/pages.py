@@ -1,0 +1,95 @@
+"""HTML pages rendered with Jinja2 (autoescaping on for every template) in Swedish or English.
+
+`explicit` pages were asked for with `?lang=xx`: their links to other pages keep `?lang=xx`, so
+a reader who switched language stays in it; negotiated pages link without it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from .conneg import BY_KEY
+from .documents import RDF_KEYS
+from .i18n import LANGUAGES, TEXT
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def script_json(value: object) -> Markup:
+    """JSON for a <script> element: <, > and & escaped so no literal can close the element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def with_lang(href: str | None, lang: str | None) -> str | None:
+    """Add ?lang= to a link to one of our pages (before its #fragment)."""
+    if not href or not lang or not href.startswith("/") or href.startswith("/dumps/"):
+        return href
+    path, hash_, fragment = href.partition("#")
+    sep = "&" if "?" in path else "?"
+    return f"{path}{sep}lang={lang}{hash_}{fragment}"
+
+
+def alternates(doc_path: str) -> list[dict]:
+    """The RDF variants of a document, for <link> elements, Link headers and download links."""
+    return [{"href": f"{doc_path}.{k}", "type": BY_KEY[k].media_type, "label": BY_KEY[k].label, "key": k}
+            for k in RDF_KEYS]
+
+
+def _context(lang: str, explicit: bool, path: str) -> dict:
+    def label(value: dict | None) -> str:
+        if not value:
+            return ""
+        return value.get(lang) or value.get("sv") or value.get("en") or ""
+
+    def pick(values: list[dict]) -> list[dict]:
+        """Literals in the page language when there are any, else all of them."""
+        tagged = [v for v in values if v.get("lang")]
+        if tagged and any(v["lang"] == lang for v in tagged):
+            return [v for v in values if not v.get("lang") or v["lang"] == lang]
+        return values
+
+    return {
+        "lang": lang,
+        "t": TEXT[lang],
+        "L": label,
+        "pick": pick,
+        "link": (lambda href: with_lang(href, lang)) if explicit else (lambda href: href),
+        "switch": [{"lang": other, "href": f"{path}?lang={other}", "name": {"sv": "Svenska", "en": "English"}[other],
+                    "current": other == lang} for other in LANGUAGES],
+    }
+
+
+def render_resource(model: dict, lang: str, explicit: bool) -> bytes:
+    doc_path = f"/doc/{model['key']}"
+    html = TEMPLATES.get_template("resource.html").render(
+        page=model,
+        doc_path=doc_path,
+        alternates=alternates(doc_path),
+        schema_json=script_json(model["schema"]),
+        sparql_href="/sparql?query=" + quote(model["sparql"], safe=""),
+        **_context(lang, explicit, doc_path),
+    )
+    return html.encode("utf-8")
+
+
+def render_landing(release, site: dict, dumps: list[dict], lang: str, explicit: bool) -> bytes:
+    html = TEMPLATES.get_template("landing.html").render(
+        release=release, site=site, dumps=dumps, **_context(lang, explicit, "/"))
+    return html.encode("utf-8")
+
+
+def render_error(status: int, detail: str, lang: str) -> bytes:
+    html = TEMPLATES.get_template("error.html").render(status=status, detail=detail, **_context(lang, False, "/"))
+    return html.encode("utf-8")

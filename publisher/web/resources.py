@@ -1,0 +1,278 @@
+"""Dereferencing: thing URIs answer 303 to a document, documents answer in the negotiated format.
+
+URL design (all relative to the host, so one release serves on any host and port):
+
+    /id/<key>            303 See Other -> /doc/<key>.<ext> (RDF) or /doc/<key> (HTML), Vary: Accept
+    /def/, /def/<Term>   the same for the vocabulary and its terms (documents /doc/def, /doc/def/<Term>)
+    /doc/<key>           200, format by Accept (no Accept or */* -> Turtle), language by Accept-Language
+    /doc/<key>.<ext>     200 in exactly that format (html, ttl, jsonld, rdf, nt), never negotiated
+    ?format=<ext|type>   overrides Accept;  ?lang=sv|en  overrides Accept-Language (HTML only)
+    /, /sitemap.xml, /robots.txt
+
+Every answer is assembled from precomputed bytes and precomputed header lists; this is a plain ASGI
+layer in front of the FastAPI app, so the hot path costs a few dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import parse_qs, quote
+
+from .caching import http_date, is_not_modified, strong_etag
+from .conneg import format_for, negotiate, negotiate_language
+from .documents import RDF_KEYS, Documents, Variant, load_documents
+from .errors import error_reply
+from .i18n import LANGUAGES
+from .pages import alternates, render_landing, render_resource
+
+__all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_documents", "wrap_outermost"]
+
+Headers = list[tuple[bytes, bytes]]
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+DOC_OFFERS = ("text/turtle", "text/html", "application/ld+json", "application/rdf+xml", "application/n-triples",
+              "application/xhtml+xml", "application/x-turtle", "application/turtle", "application/json",
+              "application/xml", "text/xml", "text/plain")
+AVAILABLE = "text/html, text/turtle, application/ld+json, application/rdf+xml, application/n-triples"
+COMMON: Headers = [(b"x-content-type-options", b"nosniff"), (b"access-control-allow-origin", b"*"),
+                   (b"access-control-expose-headers", b"ETag, Link, Location, Content-Location, Vary")]
+ALLOW = b"GET, HEAD, OPTIONS"
+CACHE = b"public, max-age=300, must-revalidate"
+PREFLIGHT_HEADERS = b"Accept, Accept-Language, If-None-Match, If-Modified-Since"
+WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since"}
+
+
+@lru_cache(maxsize=2048)
+def choose_format(accept: str | None) -> str | None:
+    """'html', 'ttl', 'jsonld', 'rdf', 'nt' for this Accept header, or None (406)."""
+    media = negotiate(accept, DOC_OFFERS)
+    if media is None:
+        return None
+    if media in HTML_TYPES:
+        return "html"
+    fmt = format_for(media)
+    return fmt.key if fmt else None
+
+
+@lru_cache(maxsize=2048)
+def choose_language(accept_language: str | None) -> str:
+    return negotiate_language(accept_language, LANGUAGES)
+
+
+def format_param(value: str) -> str | None:
+    value = value.strip().replace(" ", "+").lower()  # a bare '+' in a query string reads as a space
+    if value in ("html", *RDF_KEYS):
+        return value
+    if value in HTML_TYPES:
+        return "html"
+    fmt = format_for(value)
+    return fmt.key if fmt else None
+
+
+def _link_header(doc_path: str) -> bytes:
+    parts = [f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(doc_path)]
+    parts.append(f'<{doc_path}.html>; rel="alternate"; type="text/html"')
+    parts.append(f'<{doc_path}>; rel="canonical"')
+    return ", ".join(parts).encode()
+
+
+class Dereferencer:
+    """Answers the paths it owns; `handle` returns None for every other path."""
+
+    def __init__(self, release, documents: Documents, dump_rows: list[dict]):
+        self.release = release
+        self.docs = documents
+        self.dump_rows = dump_rows
+        self.last_modified = release.last_modified
+        self.last_modified_header = http_date(self.last_modified).encode()
+        self.replies: dict[tuple, tuple[Headers, bytes, str]] = {}
+        self.sitemap = self._sitemap()
+        self.robots = (f"User-agent: *\nAllow: /\nDisallow: /sparql\n"
+                       f"Sitemap: {documents.base_uri}sitemap.xml\n").encode()
+
+    # --- the ASGI entry ---------------------------------------------------------------------
+
+    def handle(self, scope: dict) -> tuple[int, Headers, bytes] | None:
+        path: str = scope["path"]
+        if path == "/":
+            route = ("landing", "")
+        elif path.startswith("/doc/"):
+            route = ("doc", path[5:])
+        elif path.startswith("/id/"):
+            route = ("thing", path[4:])
+        elif path in ("/def", "/def/"):
+            route = ("thing", "def")
+        elif path.startswith("/def/"):
+            route = ("thing", path[1:])
+        elif path in ("/sitemap.xml", "/robots.txt"):
+            route = ("static", path)
+        else:
+            return None
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"] if k in WANTED}
+        method = scope["method"]
+        if method == "OPTIONS":
+            return 204, [(b"allow", ALLOW), (b"access-control-allow-methods", ALLOW),
+                         (b"access-control-allow-headers", PREFLIGHT_HEADERS),
+                         (b"access-control-max-age", b"86400"), *COMMON], b""
+        if method not in ("GET", "HEAD"):
+            return self.error(405, f"{method} is not allowed here; use GET or HEAD", headers, [(b"allow", ALLOW)])
+        query = parse_qs(scope["query_string"].decode("latin-1")) if scope["query_string"] else {}
+        lang_param = (query.get("lang") or [""])[-1].lower()
+        explicit = lang_param if lang_param in LANGUAGES else None
+        kind, rest = route
+        if kind == "thing":
+            return self.thing(rest, headers, query, explicit)
+        if kind == "doc":
+            return self.document(rest, headers, query, explicit)
+        if kind == "landing":
+            return self.landing(headers, explicit)
+        body, ctype = (self.sitemap, b"application/xml") if rest == "/sitemap.xml" else (
+            self.robots, b"text/plain; charset=utf-8")
+        return self.conditional(headers, strong_etag(body, self.docs.version), [(b"content-type", ctype)], body)
+
+    # --- routes -----------------------------------------------------------------------------
+
+    def thing(self, key: str, headers: dict, query: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
+        if key not in self.docs:
+            return self.error(404, f"no resource /{'id/' if not key.startswith('def') else ''}{key} in this dataset",
+                              headers)
+        fmt = self._requested_format(headers, query)
+        if isinstance(fmt, tuple):
+            return fmt
+        target = f"/doc/{key}" if fmt == "html" else f"/doc/{key}.{fmt}"
+        if explicit and fmt == "html":
+            target += f"?lang={explicit}"
+        body = f"303 See Other: {target}\n".encode()
+        return 303, [(b"location", target.encode()), (b"vary", b"Accept"), (b"cache-control", CACHE),
+                     (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                     *COMMON], body
+
+    def document(self, rest: str, headers: dict, query: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
+        split = self.docs.split(rest)
+        if split is None:
+            return self.error(404, f"no document /doc/{rest} in this dataset", headers)
+        key, fixed = split
+        if fixed:
+            fmt: str | tuple = fixed
+        else:
+            fmt = self._requested_format(headers, query)
+            if isinstance(fmt, tuple):
+                return fmt
+        lang = explicit or choose_language(headers.get("accept-language")) if fmt == "html" else None
+        memo_key = (key, fmt, lang, bool(explicit), fixed)
+        cached = self.replies.get(memo_key)
+        if cached is None:
+            cached = self.replies[memo_key] = self._document_reply(key, fmt, lang, bool(explicit), fixed)
+        reply_headers, body, etag = cached
+        if is_not_modified(headers, etag, self.last_modified):
+            return 304, [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")], b""
+        return 200, reply_headers, body
+
+    def landing(self, headers: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
+        lang = explicit or choose_language(headers.get("accept-language"))
+        memo_key = ("/", lang, bool(explicit))
+        cached = self.replies.get(memo_key)
+        if cached is None:
+            body = render_landing(self.release, self.docs.site, self.dump_rows, lang, bool(explicit))
+            etag = strong_etag(body, self.docs.version)
+            base = self.docs.base_uri  # announce the VoID description and the catalogue (absolute, as /catalog does)
+            announce = (f'<{base}.well-known/void>; rel="describedby"; type="text/turtle", '
+                        f'<{base}catalog>; rel="alternate"; type="application/rdf+xml"').encode()
+            cached = self.replies[memo_key] = (
+                self._headers(etag, b"text/html; charset=utf-8", body, b"Accept-Language", lang,
+                              [(b"link", announce)]), body, etag)
+        reply_headers, body, etag = cached
+        if is_not_modified(headers, etag, self.last_modified):
+            return 304, [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")], b""
+        return 200, reply_headers, body
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _requested_format(self, headers: dict, query: dict) -> str | tuple:
+        if "format" in query:
+            fmt = format_param(query["format"][-1])
+            if fmt is None:
+                return self.error(400, f"unknown format {query['format'][-1][:40]!r}; use one of html, ttl, "
+                                       f"jsonld, rdf, nt (or their media types: {AVAILABLE})", headers)
+            return fmt
+        fmt = choose_format(headers.get("accept"))
+        if fmt is None:
+            return self.error(406, f"none of the formats you accept is available; available: {AVAILABLE}",
+                              headers, [(b"vary", b"Accept")], negotiate_body=False)
+        return fmt
+
+    def _document_reply(self, key: str, fmt: str, lang: str | None, explicit: bool,
+                        fixed: str | None) -> tuple[Headers, bytes, str]:
+        doc_path = f"/doc/{key}"
+        if fmt == "html":
+            variant = Variant(b"", "", "text/html; charset=utf-8")
+            body = render_resource(self.docs.models[key], lang or "sv", explicit)
+            etag = strong_etag(body, self.docs.version)
+        else:
+            variant = self.docs.rdf[key][fmt]
+            body, etag = variant.body, variant.etag
+        vary = b"Accept-Language" if fixed == "html" else (None if fixed else b"Accept, Accept-Language")
+        extra = [(b"link", _link_header(doc_path))]
+        if not fixed:
+            extra.append((b"content-location", f"{doc_path}.{fmt}".encode()))
+        return self._headers(etag, variant.content_type.encode(), body, vary, lang, extra), body, etag
+
+    def _headers(self, etag: str, content_type: bytes, body: bytes, vary: bytes | None, lang: str | None,
+                 extra: Headers = ()) -> Headers:
+        out = [(b"content-type", content_type), (b"content-length", str(len(body)).encode()),
+               (b"etag", etag.encode()), (b"last-modified", self.last_modified_header), (b"cache-control", CACHE)]
+        if vary:
+            out.append((b"vary", vary))
+        if lang:
+            out.append((b"content-language", lang.encode()))
+        return out + list(extra) + COMMON
+
+    def conditional(self, headers: dict, etag: str, extra: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        base = [(b"etag", etag.encode()), (b"last-modified", self.last_modified_header), (b"cache-control", CACHE)]
+        if is_not_modified(headers, etag, self.last_modified):
+            return 304, base + COMMON, b""
+        return 200, [*extra, (b"content-length", str(len(body)).encode()), *base, *COMMON], body
+
+    def error(self, status: int, detail: str, headers: dict, extra: Headers = (),
+              negotiate_body: bool = True) -> tuple[int, Headers, bytes]:
+        ctype, body = error_reply(status, detail, headers.get("accept") if negotiate_body else "text/plain",
+                                  headers.get("accept-language"))
+        vary = [] if any(name == b"vary" for name, _ in extra) else [(b"vary", b"Accept, Accept-Language")]
+        return status, [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode()),
+                        (b"cache-control", b"no-cache"), *vary, *extra, *COMMON], body
+
+    def _sitemap(self) -> bytes:
+        base = self.docs.base_uri
+        urls = [base] + [f"{base}doc/{quote(key)}" for key in self.docs.site.get("documents", [])]
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        lines += [f"<url><loc>{u}</loc></url>" for u in urls]
+        lines.append("</urlset>")
+        return ("\n".join(lines) + "\n").encode()
+
+
+class DereferencingMiddleware:
+    """Plain ASGI: answers the Dereferencer's paths itself, passes everything else to the app."""
+
+    def __init__(self, app, dereferencer: Dereferencer):
+        self.app = app
+        self.dereferencer = dereferencer
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            reply = self.dereferencer.handle(scope)
+            if reply is not None:
+                status, headers, body = reply
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                return
+        await self.app(scope, receive, send)
+
+
+def wrap_outermost(app, dereferencer: Dereferencer) -> None:
+    """Put the DereferencingMiddleware outside every other middleware, whenever those are added.
+
+    Starlette builds its middleware stack on the first request; wrapping that build keeps the hot
+    path free of the (per-request costly) HTTP middlewares that other routes may register.
+    """
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: DereferencingMiddleware(build(), dereferencer)
