@@ -43,3 +43,20 @@ def test_serve_without_a_build_exits_2_with_a_hint(tmp_path):
     result = subprocess.run([sys.executable, "-m", "publisher", "--root", str(ROOT), "--dist", str(tmp_path),
                              "serve", "--port", "1"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "run `publisher build`" in result.stderr
+
+
+def test_serve_refuses_a_release_built_by_an_older_publisher(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    release = tmp_path / "releases" / "old"
+    release.mkdir(parents=True)
+    (release / "manifest.json").write_text(json.dumps({"version": "old", "base_uri": "http://x/", "files": {}}))
+    (tmp_path / "current").symlink_to("releases/old")
+    result = subprocess.run([sys.executable, "-m", "publisher", "--root", str(ROOT), "--dist", str(tmp_path),
+                             "serve", "--port", "1"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "built by an older publisher" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -9,6 +9,10 @@ from pathlib import Path
 from ..errors import NoReleaseError
 
 
+REQUIRED_PARTS = ("version", "base_uri", "files", "store", "catalog")
+REQUIRED_FILES = ("pages/html.json", "pages/ttl.json", "klimatsamarbeten.ttl")
+
+
 @dataclass(frozen=True)
 class Release:
     path: Path
@@ -40,4 +44,11 @@ def open_release(current: Path) -> Release:
         raise NoReleaseError(f"no release at {current}: run `publisher build` (or `make build`) first")
     path = current.resolve()
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    missing = [part for part in REQUIRED_PARTS if part not in manifest] + [
+        name for name in REQUIRED_FILES if name not in manifest.get("files", {})]
+    if missing:
+        raise NoReleaseError(
+            f"the release at {path} lacks {', '.join(missing)}: it was built by an older publisher; "
+            "run `publisher build` (or `make build`) again"
+        )
     return Release(path, manifest)
