@@ -33,7 +33,7 @@ def test_release_holds_every_format_with_gzip_and_checksums(built, settings: Set
     folders = {p.name for p in release.iterdir() if p.is_dir()}
     assert folders == {store, "pages"}  # the query store and the precomputed documents
     names = {str(p.relative_to(release)) for p in release.rglob("*")
-             if p.is_file() and not p.relative_to(release).parts[0] == store}  # pages/… too
+             if p.is_file() and p.relative_to(release).parts[0] != store}  # pages/… too
     for name in DUMP_NAMES:
         assert name in names and name + ".gz" in names
         assert gzip.decompress((release / (name + ".gz")).read_bytes()) == (release / name).read_bytes()

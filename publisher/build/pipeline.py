@@ -13,9 +13,9 @@ from rdflib import Graph
 
 from ..errors import ValidationFailure
 from ..settings import Settings
+from .catalogue import write_catalogue
 from .cube import cube_to_rdf
 from .downloads import write_cube_files
-from .catalogue import write_catalogue
 from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
 from .integrity import check_integrity, store_of, with_integrity
 from .load import SourceData, load

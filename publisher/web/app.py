@@ -11,8 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..settings import Settings
 from .catalog import install as install_catalog
-from .release import Release, open_release
 from .pages import TEMPLATES
+from .release import Release, open_release
 from .resources import Dereferencer, error_reply, load_documents, wrap_outermost
 from .sparql_config import SparqlConfig
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ..errors import NoReleaseError
 
-
 REQUIRED_PARTS = ("version", "base_uri", "files", "store", "catalog")
 REQUIRED_FILES = ("pages/html.json", "pages/ttl.json", "klimatsamarbeten.ttl")
 
