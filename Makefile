@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser build validate run serve test lint bench clean
+.PHONY: help setup browser build validate run serve test lint clean bench-sparql
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,13 +23,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-/usr/bin/chromium:  # Debian's Chromium, driven by playwright in the browser tests
-	apt-get update && apt-get install -y chromium
-
-setup: $(VENV)/.installed node_modules/.installed /usr/bin/chromium ## create .venv and node_modules (YASGUI, Comunica) with the test tools
-
-browser: ## install Debian's Chromium for the headless-browser tests (idempotent)
-	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+setup: $(VENV)/.installed node_modules/.installed ## create .venv and node_modules (YASGUI for the query page, Comunica for tests)
 
 browser: ## install Debian's Chromium for the headless-browser tests (idempotent)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
