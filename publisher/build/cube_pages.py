@@ -65,7 +65,7 @@ class _Facts:
 
     def source(self, ident: str) -> dict:
         record = self.sources[ident]
-        modified, issued = record.get("modified"), record.get("issued")
+        modified, issued = (getattr(record.get(k), "text", record.get(k)) for k in ("modified", "issued"))
         return {"id": ident, "title": record["title"], "href": f"/doc/source/{ident}",
                 "url": record.get("url"), "date": str(modified or issued) if (modified or issued) else None,
                 "date_kind": "modified" if modified else ("issued" if issued else None)}

@@ -167,4 +167,5 @@ def write_cube_files(writer: ReleaseWriter, cube: Cube, data: SourceData, base_u
     for name, payload in sorted(files.items()):
         writer.write(name, payload)
     model = cube_pages(cube, data, base_uri, files)
-    writer.write(CUBE_FILE, (json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode())
+    text = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    writer.write(CUBE_FILE, (text + "\n").encode())

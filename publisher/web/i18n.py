@@ -66,7 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
         "fig_ranking_query": "Rangordning i SPARQL",
         "statistics": "Statistik",
         "stats_intro": "Miljönyckeltalen som statistikkub (RDF Data Cube); utdrag som CSV och JSON:",
-        "stats_rows": "rader",
+        "stats_rows": "rader", "stats_slice": "Utdrag",
         "stats_queries": "Exempelfrågor",
     },
     "en": {
@@ -130,7 +130,7 @@ TEXT: dict[str, dict[str, str]] = {
         "fig_ranking_query": "Ranking in SPARQL",
         "statistics": "Statistics",
         "stats_intro": "The environmental key figures as a statistics cube (RDF Data Cube); slices as CSV and JSON:",
-        "stats_rows": "rows",
+        "stats_rows": "rows", "stats_slice": "Slice",
         "stats_queries": "Example queries",
     },
 }

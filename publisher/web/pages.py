@@ -97,6 +97,7 @@ def render_resource(model: dict, lang: str, explicit: bool, figures: dict | None
         schema_json=script_json(model["schema"]),
         sparql_href="/sparql?query=" + quote(model["sparql"], safe=""),
         figures=figures,
+        cube_links=[model["iri"].split("/id/", 1)[0] + f"/def/{p}" for p in ("refMunicipality", "indicator")],
         svg=inline_svg,
         sparql_link=lambda text: "/sparql?edit=" + quote(text, safe=""),
         **_context(lang, explicit, doc_path),
