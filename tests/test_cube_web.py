@@ -164,13 +164,14 @@ def test_municipality_page_shows_its_figures(client, code, lang):
     for row in BY_MUNI[code]:
         per_ind[row["indicator"]].append(row)
     assert len(page.tables) == len(per_ind)
-    for (ind, rows), table in zip(sorted(per_ind.items()), page.tables):
+    for (ind, rows), table in zip(sorted(per_ind.items()), page.tables, strict=True):
         assert f"figure-{ind}" in page.ids
         header, *body = table
         assert header[:2] == (["År", "Värde"] if lang == "sv" else ["Year", "Value"])
         assert [(c[0], c[1]) for c in body] == sorted((r["year"], r["value"]) for r in rows)
         assert all(c[4] == ("belagt" if lang == "sv" else "sourced") for c in body)
-        assert all(re.search(r"((senast ändrad|last modified|utgiven|issued) \d{4}-\d{2}-\d{2}|odaterad|undated)$", c[3]) for c in body)
+        dated = r"((senast ändrad|last modified|utgiven|issued) \d{4}-\d{2}-\d{2}|odaterad|undated)$"
+        assert all(re.search(dated, c[3]) for c in body)
     figures = r.text.split('id="figures"', 1)[1].split("</section>", 1)[0]
     assert figures.count("<svg ") == len(per_ind) and 'class="point"' in figures
     assert f'href="/data/municipality/{code}.csv"' in figures and f'href="/data/municipality/{code}.json"' in figures
@@ -178,7 +179,7 @@ def test_municipality_page_shows_its_figures(client, code, lang):
         assert f'/doc/concept/nyckeltal/{ind}' in figures
     trend = [h for h in page.links if h.startswith("/sparql?edit=")]
     assert len(trend) == len(per_ind)
-    for href, ind in zip(trend, sorted(per_ind)):
+    for href, ind in zip(trend, sorted(per_ind), strict=True):
         query = parse_qs(urlsplit(href).query)["edit"][0]
         assert f"<id/municipality/{code}>" in query and f"<id/concept/nyckeltal/{ind}>" in query
 

@@ -117,8 +117,10 @@ TEXT: dict[str, dict[str, str]] = {
         "start_page": "Go to the start page",
         "fig_heading": "Key figures",
         "fig_compare": "The municipalities compared",
-        "fig_intro_municipality": "The municipality's sourced environmental key figures, one chart per indicator. All values as data:",
-        "fig_intro_indicator": "Every municipality's sourced values of this indicator, over time and year by year. As data:",
+        "fig_intro_municipality": ("The municipality's sourced environmental key figures, one chart per "
+                                   "indicator. All values as data:"),
+        "fig_intro_indicator": ("Every municipality's sourced values of this indicator, over time and "
+                                "year by year. As data:"),
         "fig_over_time": "Over time",
         "fig_per_year": "Year by year",
         "fig_table": "The values as a table",
