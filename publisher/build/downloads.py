@@ -161,5 +161,11 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
 
 
 def write_cube_files(writer: ReleaseWriter, cube: Cube, data: SourceData, base_uri: str) -> None:
-    for name, payload in sorted(cube_files(cube, data, base_uri).items()):
+    from .cube_pages import CUBE_FILE, cube_pages  # what the HTML pages show of the cube
+
+    files = cube_files(cube, data, base_uri)
+    for name, payload in sorted(files.items()):
         writer.write(name, payload)
+    model = cube_pages(cube, data, base_uri, files)
+    text = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    writer.write(CUBE_FILE, (text + "\n").encode())

@@ -56,6 +56,9 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     def dump_index() -> JSONResponse:
         return JSONResponse({"version": release.version, "files": release.files})
 
+    from .cube_data import cube_data_router  # /data/…: the statistics cube's slices
+
+    app.include_router(cube_data_router(release))
     install_catalog(app, release, settings)
     from .sparql_routes import install_sparql  # /sparql, the query page, canned queries
 

@@ -22,6 +22,8 @@ QUERIES_DIR = Path(__file__).parent / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _YEAR_RE = re.compile(r"^[0-9]{4}$")
 _CODE_RE = re.compile(r"^[0-9]{4}$")
+_INDICATOR_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+INDICATOR_SCHEME = "nyckeltal"
 MARKER = "# PARAMETERS"
 
 
@@ -32,7 +34,7 @@ class ParameterError(ValueError):
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    type: str  # organisation, municipality, year, text
+    type: str  # organisation, municipality, indicator, year, gyear, text
     default: str
     label: str
 
@@ -53,6 +55,15 @@ class Parameter:
             if not _YEAR_RE.match(value):
                 raise ParameterError(f"{self.name}: {value!r} is not a year such as 2005")
             return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+        if self.type == "indicator":
+            if not (0 < len(value) <= 100 and _INDICATOR_RE.match(value)):
+                raise ParameterError(f"{self.name}: {value!r} is not an indicator id such as "
+                                     "'vaxthusgaser-per-invanare'")
+            return ox.NamedNode(str(minter.concept(INDICATOR_SCHEME, value)))
+        if self.type == "gyear":  # the statistics cube's years are xsd:gYear
+            if not _YEAR_RE.match(value):
+                raise ParameterError(f"{self.name}: {value!r} is not a year such as 2019")
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
         if self.type == "text":
             if not 0 < len(value) <= 100:
                 raise ParameterError(f"{self.name}: give between 1 and 100 characters")

@@ -34,6 +34,7 @@ class Documents:
     models: dict[str, dict]
     site: dict
     html: dict[tuple, Variant] = field(default_factory=dict)  # memo of rendered pages
+    cube: dict = field(default_factory=dict)  # pages/cube.json: figures per document, statistics downloads
 
     def __contains__(self, key: str) -> bool:
         return key in self.models
@@ -65,4 +66,5 @@ def load_documents(release: Release) -> Documents:
 
     return Documents(version, release.manifest.get("base_uri", ""), rdf, read("html.json", {}),
                      read("site.json", {"networks": [], "municipalities": [], "schemes": [],
-                                        "publications": [], "documents": []}))
+                                        "publications": [], "documents": []}),
+                     cube=read("cube.json", {"pages": {}, "downloads": [], "queries": []}))

@@ -7,6 +7,7 @@ a reader who switched language stays in it; negotiated pages link without it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +31,21 @@ def script_json(value: object) -> Markup:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+SVG_START = re.compile(r'^<svg xmlns="http://www.w3.org/2000/svg"[^<>]*>')
+SVG_UNSAFE = re.compile(r"<\s*(script|foreignObject|iframe|object|embed|use|image|a)\b|\son[a-z]+\s*=|javascript:|<!",
+                        re.IGNORECASE)
+
+
+def inline_svg(text: str | None) -> Markup | None:
+    """A chart of the release inlined into a page, only if it is one plain <svg> element with no
+    script, event handler, link, foreign content or markup declaration; otherwise None (the page
+    then links the file instead). The build escapes every text in it; this is the second lock."""
+    if not text or not SVG_START.match(text) or SVG_UNSAFE.search(text) or text.count("<svg") != 1 \
+            or not text.rstrip().endswith("</svg>"):
+        return None
+    return Markup(text)
 
 
 def with_lang(href: str | None, lang: str | None) -> str | None:
@@ -71,7 +87,8 @@ def _context(lang: str, explicit: bool, path: str) -> dict:
     }
 
 
-def render_resource(model: dict, lang: str, explicit: bool) -> bytes:
+def render_resource(model: dict, lang: str, explicit: bool, figures: dict | None = None) -> bytes:
+    """The page of a document; `figures` (from pages/cube.json) adds its statistics, if it has any."""
     doc_path = f"/doc/{model['key']}"
     html = TEMPLATES.get_template("resource.html").render(
         page=model,
@@ -79,14 +96,20 @@ def render_resource(model: dict, lang: str, explicit: bool) -> bytes:
         alternates=alternates(doc_path),
         schema_json=script_json(model["schema"]),
         sparql_href="/sparql?query=" + quote(model["sparql"], safe=""),
+        figures=figures,
+        cube_links=[model["iri"].split("/id/", 1)[0] + f"/def/{p}" for p in ("refMunicipality", "indicator")],
+        svg=inline_svg,
+        sparql_link=lambda text: "/sparql?edit=" + quote(text, safe=""),
         **_context(lang, explicit, doc_path),
     )
     return html.encode("utf-8")
 
 
-def render_landing(release, site: dict, dumps: list[dict], lang: str, explicit: bool) -> bytes:
+def render_landing(release, site: dict, dumps: list[dict], lang: str, explicit: bool,
+                   cube: dict | None = None) -> bytes:
     html = TEMPLATES.get_template("landing.html").render(
-        release=release, site=site, dumps=dumps, **_context(lang, explicit, "/"))
+        release=release, site=site, dumps=[d for d in dumps if not d["name"].startswith("cube-")],
+        stats=cube or {}, **_context(lang, explicit, "/"))
     return html.encode("utf-8")
 
 

@@ -172,7 +172,8 @@ class Dereferencer:
         memo_key = ("/", lang, bool(explicit))
         cached = self.replies.get(memo_key)
         if cached is None:
-            body = render_landing(self.release, self.docs.site, self.dump_rows, lang, bool(explicit))
+            body = render_landing(self.release, self.docs.site, self.dump_rows, lang, bool(explicit),
+                                  self.docs.cube)
             etag = strong_etag(body, self.docs.version)
             base = self.docs.base_uri  # announce the VoID description and the catalogue (absolute, as /catalog does)
             announce = (f'<{base}.well-known/void>; rel="describedby"; type="text/turtle", '
@@ -205,7 +206,8 @@ class Dereferencer:
         doc_path = f"/doc/{key}"
         if fmt == "html":
             variant = Variant(b"", "", "text/html; charset=utf-8")
-            body = render_resource(self.docs.models[key], lang or "sv", explicit)
+            body = render_resource(self.docs.models[key], lang or "sv", explicit,
+                                   self.docs.cube.get("pages", {}).get(key))
             etag = strong_etag(body, self.docs.version)
         else:
             variant = self.docs.rdf[key][fmt]

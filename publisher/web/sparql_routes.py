@@ -22,6 +22,9 @@ YASGUI_DIR = Path(__file__).resolve().parents[2] / "node_modules" / "@zazuko" / 
 YASGUI_FILES = {"yasgui.min.js": "text/javascript; charset=utf-8", "yasgui.min.css": "text/css; charset=utf-8"}
 
 
+MAX_EDIT = 10_000
+
+
 def install_sparql(app: FastAPI, settings: Settings, release: Release, config: SparqlConfig,
                    templates: Environment) -> None:
     yasgui_dir = config.yasgui_dir or YASGUI_DIR
@@ -29,9 +32,12 @@ def install_sparql(app: FastAPI, settings: Settings, release: Release, config: S
     examples_ = examples(settings.base_uri)
 
     def render_page(request: Request) -> str:
+        # /sparql?edit=<query> opens the page with that query in the editor (links from the pages)
+        edit = request.query_params.get("edit", "")[:MAX_EDIT] or None
         return templates.get_template("sparql.html").render(
             release=release, examples=examples_, endpoint="/sparql", yasgui=has_yasgui, limits=config,
-            examples_json=json.dumps(examples_).replace("<", "\\u003c"))
+            examples_json=json.dumps(examples_).replace("<", "\\u003c"), prefill=edit,
+            prefill_json=json.dumps(edit).replace("<", "\\u003c"))
 
     router, service = sparql_router(release, config, settings.base_uri, render_page)
     app.include_router(router)
