@@ -34,8 +34,11 @@ def _write_graph(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) 
 
 def write_catalogue(writer: ReleaseWriter, settings: Settings, data: SourceData, graph: Graph,
                     ontology: Graph, version: str, data_stem: str, ontology_stem: str, context: dict,
-                    progress: Callable[[str], None]) -> dict:
-    """Describe, validate and write; returns the manifest's "catalog" entry. Raises ValidationFailure."""
+                    progress: Callable[[str], None]) -> tuple[dict, Graph]:
+    """Describe, validate and write. Raises ValidationFailure.
+
+    Returns the manifest's "catalog" entry and the DCAT-AP graph (so its resources get pages).
+    """
     files = writer.file_table()
     sets = dump_sets(data, ontology, settings.base_uri, data_stem, ontology_stem)
     graphs = {p: describe(data, sets, files, settings.base_uri, version, p) for p in PROFILES}
@@ -59,10 +62,11 @@ def write_catalogue(writer: ReleaseWriter, settings: Settings, data: SourceData,
         _write_graph(writer, f"catalog-{profile}", g, context)
     void = void_graph(graph, data.dataset["id"], data.dataset["title"], files, data_stem, settings.base_uri)
     _write_graph(writer, "void", void, context)
-    return {
+    entry = {
         "profiles": {c.profile: {**c.summary(), "uri": PROFILE_IRIS[c.profile],
                                  "stem": f"catalog-{c.profile}"} for c in checks},
         "default_profile": PROFILES[0],
         "void": "void",
         "datasets": len(sets),
     }
+    return entry, graphs["dcat-ap"]

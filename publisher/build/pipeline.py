@@ -131,14 +131,15 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
                 writer.write(name, payload, gz=True)
         store_info = write_store(writer.directory(STORE_DIR), [
             writer.files[f"{stem}.nt"] for stem in (DATASET_STEM, ONTOLOGY_STEM)])
-        from .representations import write_representations  # every document in every format (pages/)
-
-        write_representations(writer, graph, ontology, settings.base_uri, version, context)
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
         write_cube_files(writer, cube, data, settings.base_uri)
-        catalog = write_catalogue(writer, settings, data, graph, ontology, version, DATASET_STEM,
-                                  ONTOLOGY_STEM, context, progress)
+        catalog, catalog_graph = write_catalogue(writer, settings, data, graph, ontology, version, DATASET_STEM,
+                                                 ONTOLOGY_STEM, context, progress)
+        from .representations import write_representations  # every document in every format (pages/)
+
+        # the catalogue's distributions, services, publisher and contact dereference like everything else
+        write_representations(writer, graph + catalog_graph, ontology, settings.base_uri, version, context)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")

@@ -82,6 +82,8 @@ class Dereferencer:
         self.release = release
         self.docs = documents
         self.dump_rows = dump_rows
+        # /id/ is the entry point of the linked-data interface (the catalogue's data service): the dataset
+        self.entry_key = f"dataset/{release.manifest.get('dataset', '')}"
         self.last_modified = release.last_modified
         self.last_modified_header = http_date(self.last_modified).encode()
         self.replies: dict[tuple, tuple[Headers, bytes, str]] = {}
@@ -97,6 +99,8 @@ class Dereferencer:
             route = ("landing", "")
         elif path.startswith("/doc/"):
             route = ("doc", path[5:])
+        elif path in ("/id", "/id/"):
+            route = ("thing", self.entry_key)
         elif path.startswith("/id/"):
             route = ("thing", path[4:])
         elif path in ("/def", "/def/"):
