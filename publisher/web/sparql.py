@@ -39,7 +39,8 @@ class SparqlService:
         self.release, self.config = release, config
         store_dir = release.path / release.manifest.get("store", {}).get("path", "store")
         self.store_path = store_for(store_dir, config.extra_graphs)
-        self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting, config.memory_mb)
+        self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting, config.memory_mb,
+                               config.memory_copy)
         self.clients: Counter[str] = Counter()
         self.prefixes = {p: str(ns) for p, ns in REUSED.items()} | {"ks": str(vocab(base_uri))}
 

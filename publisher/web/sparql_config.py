@@ -27,6 +27,8 @@ class SparqlConfig:
     - per_client: queries one client address may have running or waiting at once (429 beyond).
     - max_waiting: queries waiting for a worker, all clients together (503 beyond).
     - memory_mb: address-space cap of each worker; a query needing more kills its worker (400).
+    - memory_copy: the worker loads an in-memory copy of the store in the background and answers
+      from it once loaded (several times faster than the on-disk store; see README, SPARQL speed).
     - extra_graphs: (graph IRI, RDF file) pairs served as named graphs beside the release, for
       test fixtures (`publisher serve --extra-graph IRI=FILE`); never a write API.
     """
@@ -40,6 +42,7 @@ class SparqlConfig:
     per_client: int = 4
     max_waiting: int = 32
     memory_mb: int = 2048
+    memory_copy: bool = True
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     yasgui_dir: Path | None = None  # default: the project's node_modules/@zazuko/yasgui/build
 

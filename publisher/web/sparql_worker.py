@@ -79,26 +79,65 @@ def execute(store: ox.Store, job: dict) -> dict:
     return {"status": 200, "content_type": fmt.content_type, "body": body, "truncated": truncated, "kind": kind}
 
 
-def worker_main(store_path: str, conn, memory_mb: int | None = None) -> None:
-    """Process entry point: serve jobs until the pipe closes.
+def load_memory_copy(store_path: str) -> ox.Store:
+    """An in-memory copy of the read-only store (queries on it run several times faster)."""
+    import os
+    import tempfile
 
+    fd, dump = tempfile.mkstemp(prefix="sparql-copy-", suffix=".nq")
+    os.close(fd)
+    try:
+        ox.Store.read_only(store_path).dump(output=dump, format=ox.RdfFormat.N_QUADS)
+        copy = ox.Store()
+        copy.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+        return copy
+    finally:
+        os.unlink(dump)
+
+
+def worker_main(store_path: str, conns: list, memory_mb: int | None = None, memory_copy: bool = True) -> None:
+    """Process entry point: one thread per connection serves jobs until its pipe closes.
+
+    The process answers at once from the on-disk store (opened read-only) and, when `memory_copy`
+    is set, switches to an in-memory copy as soon as a background thread has loaded it.
+    pyoxigraph releases the GIL while it evaluates, so the threads run queries in parallel.
     `memory_mb` caps the process's address space: a query that would need more makes the
     allocator fail and the worker die, which the pool reports and repairs like a crash.
     """
+    import threading
+
     if memory_mb:
         import resource
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    store = ox.Store.read_only(store_path)
-    conn.send({"ready": True})
-    while True:
+    current = [ox.Store.read_only(store_path)]
+
+    def load() -> None:
         try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply = execute(store, job)
-        except Exception as exc:  # noqa: BLE001 - a worker must answer, whatever the engine raised
-            reply = error(400, f"query evaluation failed: {clean(type(exc).__name__ + ': ' + str(exc))}")
-        conn.send(reply)
+            current[0] = load_memory_copy(store_path)
+        except (OSError, MemoryError, ValueError, SyntaxError):
+            pass  # keep serving from disk
+
+    def serve(conn) -> None:
+        conn.send({"ready": True})
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                return
+            try:
+                reply = execute(current[0], job)
+            except Exception as exc:  # noqa: BLE001 - a worker must answer, whatever the engine raised
+                reply = error(400, f"query evaluation failed: {clean(type(exc).__name__ + ': ' + str(exc))}")
+            try:
+                conn.send(reply)
+            except (EOFError, OSError):
+                return
+
+    if memory_copy:
+        threading.Thread(target=load, name="memory-copy", daemon=True).start()
+    threads = [threading.Thread(target=serve, args=(c,), daemon=True) for c in conns[1:]]
+    for t in threads:
+        t.start()
+    serve(conns[0])
