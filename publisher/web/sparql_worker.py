@@ -79,7 +79,7 @@ def execute(store: ox.Store, job: dict) -> dict:
     return {"status": 200, "content_type": fmt.content_type, "body": body, "truncated": truncated, "kind": kind}
 
 
-def load_memory_copy(store_path: str) -> ox.Store:
+def load_memory_copy(store: ox.Store) -> ox.Store:
     """An in-memory copy of the read-only store (queries on it run several times faster)."""
     import os
     import tempfile
@@ -87,9 +87,10 @@ def load_memory_copy(store_path: str) -> ox.Store:
     fd, dump = tempfile.mkstemp(prefix="sparql-copy-", suffix=".nq")
     os.close(fd)
     try:
-        ox.Store.read_only(store_path).dump(output=dump, format=ox.RdfFormat.N_QUADS)
+        store.dump(output=dump, format=ox.RdfFormat.N_QUADS)
         copy = ox.Store()
-        copy.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+        # load, not bulk_load: the bulk loader's large buffers and threads do not fit a small memory cap
+        copy.load(path=dump, format=ox.RdfFormat.N_QUADS)
         return copy
     finally:
         os.unlink(dump)
@@ -115,7 +116,7 @@ def worker_main(store_path: str, conns: list, memory_mb: int | None = None, memo
 
     def load() -> None:
         try:
-            current[0] = load_memory_copy(store_path)
+            current[0] = load_memory_copy(current[0])
         except (OSError, MemoryError, ValueError, SyntaxError):
             pass  # keep serving from disk
 
