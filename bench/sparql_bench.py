@@ -163,14 +163,28 @@ def our_release(nt: Path, work: Path) -> Path:
     return dist
 
 
-def start_ours(dist: Path, workers: int) -> tuple[subprocess.Popen, str, float]:
+def start_ours(dist: Path, workers: int, store: str = "memory") -> tuple[subprocess.Popen, str, float]:
+    """Our server; with the in-memory store, returns once the worker has loaded its copy."""
+    from publisher.web.sparql_worker import MEMORY_COPY_LOADED
+
     port = free_port()
-    proc = subprocess.Popen([str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(dist), "serve",
-                             "--port", str(port), "--query-workers", str(workers), "--per-client", "16",
-                             "--max-rows", "1000000", "--query-timeout", "60"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = dist.parent / f"ours-{port}.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen([str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(dist), "serve",
+                                 "--port", str(port), "--query-workers", str(workers), "--per-client", "16",
+                                 "--max-rows", "1000000", "--query-timeout", "60", "--query-store", store],
+                                stdout=subprocess.DEVNULL, stderr=err)
     url = f"http://127.0.0.1:{port}/sparql"
-    return proc, url, wait_ready(url, proc)
+    ready = wait_ready(url, proc)
+    started = time.perf_counter() - ready
+    if store == "memory":
+        while MEMORY_COPY_LOADED not in log.read_text(errors="replace"):
+            if proc.poll() is not None or time.perf_counter() - started > 600:
+                raise RuntimeError("our server did not load its in-memory copy")
+            time.sleep(0.1)
+        print(f"ours: in-memory copy loaded {time.perf_counter() - started:.1f} s after start "
+              f"(answering from disk before), {rss_mb(proc.pid):.0f} MB RSS", flush=True)
+    return proc, url, ready
 
 
 def start_oxigraph(nt: Path, work: Path, on_disk: bool) -> tuple[subprocess.Popen, str, float]:
@@ -254,7 +268,8 @@ def main() -> int:
         results: dict = {"triples": triples}
         servers = [("oxigraph-memory", lambda: start_oxigraph(nt, work, False)),
                    ("oxigraph-disk", lambda: start_oxigraph(nt, work, True)),
-                   ("ours", lambda: start_ours(dist, 2))]
+                   ("ours", lambda: start_ours(dist, 2)),
+                   ("ours-disk", lambda: start_ours(dist, 2, "disk"))]
         if not args.no_rdflib:
             servers.append(("rdflib-endpoint", lambda: start_rdflib_endpoint(nt)))
         for name, start in servers:

@@ -42,6 +42,7 @@ class SparqlService:
         self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting, config.memory_mb,
                                config.memory_copy)
         self.clients: Counter[str] = Counter()
+        self.handlers: dict = {}  # method -> handler, set by sparql_router
         self.prefixes = {p: str(ns) for p, ns in REUSED.items()} | {"ks": str(vocab(base_uri))}
 
     async def answer(self, request: Request, query: str, params: list[tuple[str, str]]) -> Response:
@@ -215,5 +216,7 @@ def sparql_router(release: Release, config: SparqlConfig, base_uri: str,
             return Response(status_code=304, headers=headers)
         return Response(body, media_type=media_type, headers=headers)
 
+    # the same handlers, called directly by the plain ASGI layer in sparql_fastpath
+    service.handlers = {"GET": sparql_get, "HEAD": sparql_get, "POST": sparql_post}
     return router, service
 

@@ -7,6 +7,8 @@ only pyoxigraph and the pure formatting modules, so a replacement starts in a fr
 from __future__ import annotations
 
 import re
+import sys
+import time
 from itertools import islice
 
 import pyoxigraph as ox
@@ -14,6 +16,7 @@ import pyoxigraph as ox
 from .sparql_formats import choose, offered
 from .sparql_results import BOOLEANS, SOLUTIONS
 
+MEMORY_COPY_LOADED = "in-memory copy of the store loaded"
 _PATH_RE = re.compile(r"(/[\w.\-]+){2,}")
 OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML,
               "jsonld": ox.RdfFormat.JSON_LD}
@@ -115,10 +118,15 @@ def worker_main(store_path: str, conns: list, memory_mb: int | None = None, memo
     current = [ox.Store.read_only(store_path)]
 
     def load() -> None:
+        started = time.monotonic()
         try:
             current[0] = load_memory_copy(current[0])
-        except (OSError, MemoryError, ValueError, SyntaxError):
-            pass  # keep serving from disk
+        except (OSError, MemoryError, ValueError, SyntaxError) as exc:
+            print(f"sparql worker: no in-memory copy ({clean(str(exc))}); answering from disk",
+                  file=sys.stderr, flush=True)
+            return
+        print(f"sparql worker: {MEMORY_COPY_LOADED} in {time.monotonic() - started:.1f} s",
+              file=sys.stderr, flush=True)
 
     def serve(conn) -> None:
         conn.send({"ready": True})
