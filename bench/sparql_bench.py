@@ -178,12 +178,15 @@ def start_ours(dist: Path, workers: int, store: str = "memory") -> tuple[subproc
     ready = wait_ready(url, proc)
     started = time.perf_counter() - ready
     if store == "memory":
+        peak = 0.0
         while MEMORY_COPY_LOADED not in log.read_text(errors="replace"):
             if proc.poll() is not None or time.perf_counter() - started > 600:
                 raise RuntimeError("our server did not load its in-memory copy")
+            peak = max(peak, rss_mb(proc.pid))
             time.sleep(0.1)
         print(f"ours: in-memory copy loaded {time.perf_counter() - started:.1f} s after start "
-              f"(answering from disk before), {rss_mb(proc.pid):.0f} MB RSS", flush=True)
+              f"(answering from disk before); RSS {rss_mb(proc.pid):.0f} MB, peak while loading "
+              f"{peak:.0f} MB (sampled every 0.1 s)", flush=True)
     return proc, url, ready
 
 

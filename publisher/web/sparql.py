@@ -37,6 +37,7 @@ class SparqlService:
 
     def __init__(self, release: Release, config: SparqlConfig, base_uri: str):
         self.release, self.config = release, config
+        self.last_modified = release.last_modified  # the release is pinned: read once
         store_dir = release.path / release.manifest.get("store", {}).get("path", "store")
         self.store_path = store_for(store_dir, config.extra_graphs)
         self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting, config.memory_mb,
@@ -71,8 +72,8 @@ class SparqlService:
             headers["Result-Truncated"] = f"limit={reply['truncated']}"
         if request.method in ("GET", "HEAD"):
             etag = strong_etag(body)
-            headers |= validator_headers(etag, self.release.last_modified, vary=("Accept",))
-            if is_not_modified(request.headers, etag, self.release.last_modified):
+            headers |= validator_headers(etag, self.last_modified, vary=("Accept",))
+            if is_not_modified(request.headers, etag, self.last_modified):
                 return Response(status_code=304, headers=headers)
         else:
             headers |= {"Vary": "Accept", "Cache-Control": "no-store"}
