@@ -89,10 +89,13 @@ class Engine:
             process.kill()
         threading.Thread(target=process.join, args=(5,), daemon=True).start()  # reap without blocking
         for slot, streams in enumerate(self.streams):
-            if streams is not None:
-                streams[1].close()
-            else:
-                self.sockets[slot].close()
+            try:
+                if streams is not None:
+                    streams[1].close()  # the transport owns the socket now
+                    continue
+            except RuntimeError:  # at exit, after the event loop has closed
+                pass
+            self.sockets[slot].close()
 
     async def _connect(self, slot: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         if self.streams[slot] is None:
