@@ -8,7 +8,10 @@ The dataset is GENERATED and SYNTHETIC (labelled so in every label and in a data
 municipalities, networks, memberships with start years, and yearly key-figure observations. Every
 server gets the same N-Triples file; each query runs at concurrency 1 (p50 latency) and the mix at
 concurrency 4 (throughput). Ratios are against the standalone in-memory Oxigraph server measured in
-the same run, because this machine is shared and absolute numbers are noisy.
+the same run, because this machine is shared and absolute numbers are noisy: the Oxigraph servers
+and ours (in-memory copy, and --query-store disk) run at once and take turns request by request;
+ours is measured once its in-memory copy has loaded (the time to that is printed, as is the time to
+its first answer, from disk). rdflib-endpoint, far slower, is measured on its own afterwards.
 """
 
 from __future__ import annotations
