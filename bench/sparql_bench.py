@@ -309,8 +309,8 @@ def main() -> int:
         results: dict = {"triples": triples, "method": "interleaved: all servers up at once, taking turns"}
         servers = [("oxigraph-memory", lambda: start_oxigraph(nt, work, False)),
                    ("oxigraph-disk", lambda: start_oxigraph(nt, work, True)),
-                   ("ours", lambda: start_ours(dist, 2)),
-                   ("ours-disk", lambda: start_ours(dist, 2, "disk"))]
+                   ("ours", lambda: start_ours(dist, 4)),
+                   ("ours-disk", lambda: start_ours(dist, 4, "disk"))]
         running: dict[str, tuple[subprocess.Popen, str, float]] = {}
         try:
             for name, start in servers:

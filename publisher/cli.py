@@ -48,8 +48,8 @@ def parser() -> argparse.ArgumentParser:
                        help="also serve FILE as the named graph IRI in /sparql (test fixtures; repeatable)")
     serve.add_argument("--query-timeout", type=float, default=10.0,
                        help="wall-clock limit of a SPARQL query in seconds (default: 10)")
-    serve.add_argument("--query-workers", type=int, default=2,
-                       help="SPARQL queries evaluated at once, in one worker process (default: 2)")
+    serve.add_argument("--query-workers", type=int, default=4,
+                       help="SPARQL queries evaluated at once, threads of one worker process (default: 4)")
     serve.add_argument("--query-store", choices=("memory", "disk"), default="memory",
                        help="answer SPARQL from an in-memory copy of the store, loaded in the background "
                             "(default), or only from the on-disk store (less memory, slower)")

@@ -18,7 +18,7 @@ RDF_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".rdf": "RDF_XML", ".owl":
 class SparqlConfig:
     """Limits of /sparql. Clients may lower the time limit (`timeout=` seconds), never raise it.
 
-    - workers: query worker processes (each holds the store read-only).
+    - workers: query slots: queries evaluated at once, threads of one worker process.
     - timeout: wall-clock seconds a query may run before its worker is killed (answer 503).
     - max_rows: rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned; more are cut, and the
       response says so (`Result-Truncated` header, and a note in JSON, XML and Turtle).
@@ -33,7 +33,7 @@ class SparqlConfig:
       test fixtures (`publisher serve --extra-graph IRI=FILE`); never a write API.
     """
 
-    workers: int = 2
+    workers: int = 4
     timeout: float = 10.0
     max_rows: int = 10_000
     max_query_length: int = 50_000
