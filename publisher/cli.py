@@ -48,8 +48,11 @@ def parser() -> argparse.ArgumentParser:
                        help="also serve FILE as the named graph IRI in /sparql (test fixtures; repeatable)")
     serve.add_argument("--query-timeout", type=float, default=10.0,
                        help="wall-clock limit of a SPARQL query in seconds (default: 10)")
-    serve.add_argument("--query-workers", type=int, default=2,
-                       help="SPARQL worker processes (default: 2)")
+    serve.add_argument("--query-workers", type=int, default=4,
+                       help="SPARQL queries evaluated at once, threads of one worker process (default: 4)")
+    serve.add_argument("--query-store", choices=("memory", "disk"), default="memory",
+                       help="answer SPARQL from an in-memory copy of the store, loaded in the background "
+                            "(default), or only from the on-disk store (less memory, slower)")
     serve.add_argument("--max-rows", type=int, default=10_000,
                        help="result-size cap of /sparql in rows or triples (default: 10000)")
     serve.add_argument("--query-memory-mb", type=int, default=2048,
@@ -94,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
             sparql = SparqlConfig(workers=args.query_workers, timeout=args.query_timeout, max_rows=args.max_rows,
                                   per_client=args.per_client, memory_mb=args.query_memory_mb,
+                                  memory_copy=args.query_store == "memory",
                                   extra_graphs=tuple(parse_extra_graph(g) for g in args.extra_graph))
             serve(settings, host=args.host, port=args.port, sparql=sparql)
         return EXIT_OK

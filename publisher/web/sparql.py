@@ -37,10 +37,13 @@ class SparqlService:
 
     def __init__(self, release: Release, config: SparqlConfig, base_uri: str):
         self.release, self.config = release, config
+        self.last_modified = release.last_modified  # the release is pinned: read once
         store_dir = release.path / release.manifest.get("store", {}).get("path", "store")
         self.store_path = store_for(store_dir, config.extra_graphs)
-        self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting, config.memory_mb)
+        self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting, config.memory_mb,
+                               config.memory_copy)
         self.clients: Counter[str] = Counter()
+        self.handlers: dict = {}  # method -> handler, set by sparql_router
         self.prefixes = {p: str(ns) for p, ns in REUSED.items()} | {"ks": str(vocab(base_uri))}
 
     async def answer(self, request: Request, query: str, params: list[tuple[str, str]]) -> Response:
@@ -69,8 +72,8 @@ class SparqlService:
             headers["Result-Truncated"] = f"limit={reply['truncated']}"
         if request.method in ("GET", "HEAD"):
             etag = strong_etag(body)
-            headers |= validator_headers(etag, self.release.last_modified, vary=("Accept",))
-            if is_not_modified(request.headers, etag, self.release.last_modified):
+            headers |= validator_headers(etag, self.last_modified, vary=("Accept",))
+            if is_not_modified(request.headers, etag, self.last_modified):
                 return Response(status_code=304, headers=headers)
         else:
             headers |= {"Vary": "Accept", "Cache-Control": "no-store"}
@@ -214,5 +217,7 @@ def sparql_router(release: Release, config: SparqlConfig, base_uri: str,
             return Response(status_code=304, headers=headers)
         return Response(body, media_type=media_type, headers=headers)
 
+    # the same handlers, called directly by the plain ASGI layer in sparql_fastpath
+    service.handlers = {"GET": sparql_get, "HEAD": sparql_get, "POST": sparql_post}
     return router, service
 

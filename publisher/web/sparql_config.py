@@ -18,7 +18,7 @@ RDF_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".rdf": "RDF_XML", ".owl":
 class SparqlConfig:
     """Limits of /sparql. Clients may lower the time limit (`timeout=` seconds), never raise it.
 
-    - workers: query worker processes (each holds the store read-only).
+    - workers: query slots: queries evaluated at once, threads of one worker process.
     - timeout: wall-clock seconds a query may run before its worker is killed (answer 503).
     - max_rows: rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned; more are cut, and the
       response says so (`Result-Truncated` header, and a note in JSON, XML and Turtle).
@@ -27,11 +27,13 @@ class SparqlConfig:
     - per_client: queries one client address may have running or waiting at once (429 beyond).
     - max_waiting: queries waiting for a worker, all clients together (503 beyond).
     - memory_mb: address-space cap of each worker; a query needing more kills its worker (400).
+    - memory_copy: the worker loads an in-memory copy of the store in the background and answers
+      from it once loaded (several times faster than the on-disk store; see README, SPARQL speed).
     - extra_graphs: (graph IRI, RDF file) pairs served as named graphs beside the release, for
       test fixtures (`publisher serve --extra-graph IRI=FILE`); never a write API.
     """
 
-    workers: int = 2
+    workers: int = 4
     timeout: float = 10.0
     max_rows: int = 10_000
     max_query_length: int = 50_000
@@ -40,6 +42,7 @@ class SparqlConfig:
     per_client: int = 4
     max_waiting: int = 32
     memory_mb: int = 2048
+    memory_copy: bool = True
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     yasgui_dir: Path | None = None  # default: the project's node_modules/@zazuko/yasgui/build
 

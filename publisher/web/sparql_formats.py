@@ -9,6 +9,8 @@ names a format acceptable for the form wins over Accept; one that does not is ig
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dataclasses import dataclass
 
 from .conneg import RDF_FORMATS, negotiate, rdf_offers
@@ -61,6 +63,7 @@ def _by_media_type(formats: tuple[ResultFormat, ...], media_type: str) -> Result
     return None
 
 
+@lru_cache(maxsize=1024)
 def choose(kind: str, accept: str | None, hint: str | None = None) -> ResultFormat | None:
     """The format for a result of this kind, or None when the client accepts none (406)."""
     formats = formats_for(kind)

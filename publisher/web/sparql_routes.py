@@ -16,6 +16,7 @@ from .release import Release
 from .sparql import sparql_router
 from .sparql_config import SparqlConfig
 from .sparql_examples import examples
+from .sparql_fastpath import wrap_sparql_outermost
 
 # installed by `make setup` (npm ci) from the project's package.json; served from our own origin
 YASGUI_DIR = Path(__file__).resolve().parents[2] / "node_modules" / "@zazuko" / "yasgui" / "build"
@@ -41,6 +42,7 @@ def install_sparql(app: FastAPI, settings: Settings, release: Release, config: S
 
     router, service = sparql_router(release, config, settings.base_uri, render_page)
     app.include_router(router)
+    wrap_sparql_outermost(app, service.handlers)
     app.state.sparql = service
     atexit.register(service.close)
 
