@@ -9,9 +9,8 @@ names a format acceptable for the form wins over Accept; one that does not is ig
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .conneg import RDF_FORMATS, negotiate, rdf_offers
 

@@ -110,7 +110,7 @@ class Engine:
             generation = self.generation
             try:
                 await asyncio.wait_for(read_frame(reader), STARTUP_TIMEOUT)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise WorkerDied("the query worker did not start") from None
             if generation == self.generation:
                 self.streams[slot] = (reader, writer, True)
@@ -125,7 +125,7 @@ class Engine:
                 reader, writer = await self._connect(slot)
                 writer.write(frame(job))
                 return await asyncio.wait_for(read_frame(reader), max(0.0, deadline - loop.time()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self.restart(generation)
                 raise QueryTimeout() from None
             except (asyncio.IncompleteReadError, EOFError, OSError, WorkerDied) as exc:
