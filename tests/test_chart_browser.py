@@ -2,8 +2,8 @@
 
 A tiny page of our own, served from a temporary folder by a real HTTP server on 127.0.0.1, shows
 the charts of the built release both as <img> and inline; the test checks that the line, the
-points and the axes have non-zero boxes and that the browser logged no error. `make browser`
-installs Chromium; without it the test is skipped with the reason.
+points and the axes have non-zero boxes and that the browser logged no error. `make test`
+installs Chromium (`make browser`); the shared `browser` fixture is in conftest.py.
 """
 
 from __future__ import annotations
@@ -13,20 +13,14 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
 CHARTS = ("cube-municipality--0126--vaxthusgaser-per-invanare.sv.svg",
           "cube-indicator--vaxthusgaser-produktanvandning.en.svg",
           "cube-indicator--vaxthusgaser-produktanvandning--2019.sv.svg")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed: run `make browser`"),
-]
+pytestmark = pytest.mark.slow
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -53,20 +47,16 @@ def site(built, settings, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(site + "/index.html")
-        page.wait_for_load_state("load")
-        page.errors = errors  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+def page(site, browser):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site + "/index.html")
+    page.wait_for_load_state("load")
+    page.errors = errors  # type: ignore[attr-defined]
+    yield page
+    page.close()
 
 
 def boxes(page, selector: str) -> list[dict]:

@@ -7,29 +7,15 @@ and with JavaScript switched off the charts are still there.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
 HUDDINGE = "/doc/municipality/0126"
 INDICATOR = "/doc/concept/nyckeltal/vaxthusgaser-per-invanare"
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def new_page(browser, live_server, javascript: bool = True):
