@@ -136,59 +136,74 @@ def wait_ready(url: str, proc: subprocess.Popen, limit: float = 600) -> float:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
+    """Memory of a process and all its descendants, in MB: the sum of their proportional set sizes.
+
+    PSS counts a page shared by n processes as 1/n in each, so pages the supervisor shares with
+    the process it forked (the in-memory copy, copy-on-write) are counted once, not twice; for a
+    single process it equals its resident size.
+    """
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total / 1024
 
 
-def our_release(nt: Path, work: Path) -> Path:
-    """A release folder with the prebuilt store, made by the build's own store step."""
+def our_release(synthetic: Path, work: Path) -> tuple[Path, Path]:
+    """A real release (`publisher build`) whose store also holds the synthetic triples.
+
+    The release is built from this project's data as usual; its prebuilt store is then rebuilt by
+    the build's own store step from the release's data and vocabulary dumps plus the synthetic
+    triples, so the server starts on a store of the benchmark's size exactly as in production.
+    Returns the dist folder and one N-Triples file with those same triples, for the other servers.
+    """
     from publisher.build.store import STORE_DIR, write_store
 
     dist = work / "dist"
-    release = dist / "releases" / "synthetic"
-    release.mkdir(parents=True)
-    info = write_store(release / STORE_DIR, [nt.read_bytes()])
-    manifest = {"version": "synthetic", "files": {}, "store": info, "title": {"sv": "SYNTETISK", "en": "SYNTHETIC"},
-                "description": {"sv": "genererad", "en": "generated"}, "triples": {}, "validation": {}}
-    (release / "manifest.json").write_text(json.dumps(manifest))
-    (dist / "current").symlink_to(Path("releases") / "synthetic")
-    return dist
+    subprocess.run([str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(dist), "build"], check=True,
+                   stdout=subprocess.DEVNULL)
+    release = (dist / "current").resolve()
+    manifest = json.loads((release / "manifest.json").read_text())
+    combined = work / "all.nt"
+    combined.write_bytes(b"".join((release / name).read_bytes() for name in ("klimatsamarbeten.nt", "ontology.nt"))
+                         + synthetic.read_bytes())
+    shutil.rmtree(release / STORE_DIR)
+    manifest["store"] = write_store(release / STORE_DIR, [combined.read_bytes()])
+    (release / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    return dist, combined
 
 
-def start_ours(dist: Path, workers: int, store: str = "memory") -> tuple[subprocess.Popen, str, float]:
+def start_ours(dist: Path, workers: int, store: str = "memory", cache_mb: int = 32) -> tuple[subprocess.Popen, str, float]:
     """Our server; with the in-memory store, returns once the worker has loaded its copy."""
-    from publisher.web.sparql_worker import MEMORY_COPY_LOADED
+    from publisher.web.supervisor import SERVING_COPY
 
     port = free_port()
     log = dist.parent / f"ours-{port}.log"
     with log.open("wb") as err:
         proc = subprocess.Popen([str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(dist), "serve",
                                  "--port", str(port), "--query-workers", str(workers), "--per-client", "16",
-                                 "--max-rows", "1000000", "--query-timeout", "60", "--query-store", store],
+                                 "--max-rows", "1000000", "--query-timeout", "60", "--query-store", store,
+                                 "--query-cache-mb", str(cache_mb)],
                                 stdout=subprocess.DEVNULL, stderr=err)
     url = f"http://127.0.0.1:{port}/sparql"
     ready = wait_ready(url, proc)
     started = time.perf_counter() - ready
     if store == "memory":
         peak = 0.0
-        while MEMORY_COPY_LOADED not in log.read_text(errors="replace"):
+        while SERVING_COPY not in log.read_text(errors="replace"):
             if proc.poll() is not None or time.perf_counter() - started > 600:
                 raise RuntimeError("our server did not load its in-memory copy")
             peak = max(peak, rss_mb(proc.pid))
             time.sleep(0.1)
         print(f"ours: in-memory copy loaded {time.perf_counter() - started:.1f} s after start "
-              f"(answering from disk before); RSS {rss_mb(proc.pid):.0f} MB, peak while loading "
+              f"(answering from disk before); memory (PSS) {rss_mb(proc.pid):.0f} MB, peak while loading "
               f"{peak:.0f} MB (sampled every 0.1 s)", flush=True)
     return proc, url, ready
 
@@ -304,13 +319,15 @@ def main() -> int:
         triples = generate(nt, scale)
         print(f"synthetic dataset: {triples} triples ({nt.stat().st_size / 1e6:.0f} MB N-Triples)", flush=True)
         t0 = time.perf_counter()
-        dist = our_release(nt, work)
-        print(f"prebuilt store (build step): {time.perf_counter() - t0:.1f} s", flush=True)
+        dist, nt = our_release(nt, work)
+        print(f"release built, prebuilt store rebuilt with the synthetic triples: {time.perf_counter() - t0:.1f} s "
+              f"(every server gets the same {nt.stat().st_size / 1e6:.0f} MB of N-Triples)", flush=True)
         results: dict = {"triples": triples, "method": "interleaved: all servers up at once, taking turns"}
         servers = [("oxigraph-memory", lambda: start_oxigraph(nt, work, False)),
                    ("oxigraph-disk", lambda: start_oxigraph(nt, work, True)),
                    ("ours", lambda: start_ours(dist, 4)),
-                   ("ours-disk", lambda: start_ours(dist, 4, "disk"))]
+                   ("ours-nocache", lambda: start_ours(dist, 4, cache_mb=0)),
+                   ("ours-disk", lambda: start_ours(dist, 4, "disk", cache_mb=0))]
         running: dict[str, tuple[subprocess.Popen, str, float]] = {}
         try:
             for name, start in servers:

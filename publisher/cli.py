@@ -57,6 +57,11 @@ def parser() -> argparse.ArgumentParser:
                        help="result-size cap of /sparql in rows or triples (default: 10000)")
     serve.add_argument("--query-memory-mb", type=int, default=2048,
                        help="address-space cap of each SPARQL worker in MB (default: 2048)")
+    serve.add_argument("--copy-first-below", type=int, default=200_000, metavar="QUADS",
+                       help="copy a store of fewer quads into memory before serving; serve a larger one from "
+                            "disk until its copy has loaded (default: 200000)")
+    serve.add_argument("--query-cache-mb", type=int, default=32,
+                       help="memory for answers of queries asked again, in MB; 0 turns the cache off (default: 32)")
     serve.add_argument("--per-client", type=int, default=4,
                        help="SPARQL queries one client may run at once before 429 (default: 4)")
     return p
@@ -97,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
 
             sparql = SparqlConfig(workers=args.query_workers, timeout=args.query_timeout, max_rows=args.max_rows,
                                   per_client=args.per_client, memory_mb=args.query_memory_mb,
-                                  memory_copy=args.query_store == "memory",
+                                  memory_copy=args.query_store == "memory", cache_mb=args.query_cache_mb,
+                                  copy_first_below=args.copy_first_below,
                                   extra_graphs=tuple(parse_extra_graph(g) for g in args.extra_graph))
             serve(settings, host=args.host, port=args.port, sparql=sparql)
         return EXIT_OK

@@ -82,6 +82,7 @@ class LiveServer:
                 "--dist", str(settings.dist_dir), "serve", "--host", "127.0.0.1", "--port", str(self.port),
                 *(extra_args or [])]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.log: list[str] = []
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -98,8 +99,27 @@ class LiveServer:
         raise RuntimeError("server did not start within 30 s")
 
     def _drain(self) -> None:
-        for _ in iter(self.process.stdout.readline, b""):
-            pass
+        for line in iter(self.process.stdout.readline, b""):
+            if len(self.log) < 100_000:
+                self.log.append(line.decode(errors="replace"))
+
+    def wait_for_log(self, text: str, timeout: float = 30) -> str:
+        """The first line of the server's log containing `text`, waiting for it up to `timeout` s."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = next((line for line in list(self.log) if text in line), None)
+            if line is not None:
+                return line
+            time.sleep(0.05)
+        raise AssertionError(f"no {text!r} in the server's log within {timeout} s:\n{''.join(self.log[-20:])}")
+
+    def children(self) -> list[int]:
+        """Process ids of the serving processes the supervisor has forked (and not yet reaped)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except FileNotFoundError:
+            return []
 
     def stop(self) -> None:
         self.process.terminate()

@@ -8,6 +8,7 @@ Last-Modified is the time the serving release was published.
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 
@@ -22,7 +23,12 @@ def strong_etag(body: bytes, version: str = "") -> str:
 
 
 def http_date(timestamp: float) -> str:
-    return email.utils.formatdate(int(timestamp), usegmt=True)
+    return _http_date(int(timestamp))
+
+
+@functools.lru_cache(maxsize=256)
+def _http_date(seconds: int) -> str:
+    return email.utils.formatdate(seconds, usegmt=True)
 
 
 def _etags(header: str) -> list[str]:

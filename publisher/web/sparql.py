@@ -7,7 +7,10 @@ GET without a query answers the service description, or the query page to a brow
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -18,9 +21,10 @@ from ..namespaces import REUSED, vocab
 from .caching import is_not_modified, strong_etag, validator_headers
 from .conneg import BY_KEY, negotiate, rdf_offers
 from .release import Release
+from .sparql_cache import ResultCache
 from .sparql_config import SparqlConfig, store_for
+from .sparql_engine import EngineStopped, QueryEngine, QueryTimeout
 from .sparql_guard import QueryRejected, check_query
-from .sparql_pool import QueryTimeout, WorkerDied, WorkerPool
 from .sparql_sd import service_description
 
 ALLOW = "GET, HEAD, POST, OPTIONS"
@@ -32,21 +36,49 @@ UPDATE = "application/sparql-update"
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 
 
+@dataclass(frozen=True)
+class Call:
+    """What the endpoint needs of a request, from Starlette's Request or straight from ASGI."""
+
+    method: str
+    headers: Mapping[str, str]  # lower-case names
+    client: str
+    endpoint: str  # the absolute URL of /sparql, the base IRI of the query
+
+    @classmethod
+    def of(cls, request: Request) -> Call:
+        return cls(request.method, request.headers, request.client.host if request.client else "unknown",
+                   str(request.url.replace(query="", fragment="")))
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    media_type: str | None
+
+    def response(self) -> Response:
+        return Response(self.body, status_code=self.status, media_type=self.media_type, headers=self.headers)
+
+
 class SparqlService:
-    """The endpoint's state: config, pool, per-client counters."""
+    """The endpoint's state: config, query engine, per-client counters."""
 
     def __init__(self, release: Release, config: SparqlConfig, base_uri: str):
         self.release, self.config = release, config
         self.last_modified = release.last_modified  # the release is pinned: read once
         store_dir = release.path / release.manifest.get("store", {}).get("path", "store")
         self.store_path = store_for(store_dir, config.extra_graphs)
-        self.pool = WorkerPool(str(self.store_path), config.workers, config.max_waiting, config.memory_mb,
-                               config.memory_copy)
+        self.quads = release.manifest.get("store", {}).get("quads")
+        # attached to its store by the serving process (supervisor.py)
+        self.engine = QueryEngine(config.workers, config.max_waiting, config.memory_mb)
+        self.cache = ResultCache(config.cache_mb * 2**20)
         self.clients: Counter[str] = Counter()
         self.handlers: dict = {}  # method -> handler, set by sparql_router
         self.prefixes = {p: str(ns) for p, ns in REUSED.items()} | {"ks": str(vocab(base_uri))}
 
-    async def answer(self, request: Request, query: str, params: list[tuple[str, str]]) -> Response:
+    async def answer(self, call: Call, query: str, params: list[tuple[str, str]]) -> Reply:
         config = self.config
         timeout = config.timeout
         for value in _all(params, "timeout"):
@@ -61,55 +93,63 @@ class SparqlService:
         except QueryRejected as exc:
             raise HTTPException(400, str(exc), headers=CORS) from None
         hint = next((v for k in ("format", "output", "results") for v in _all(params, k)), None)
-        job = {"query": query, "base_iri": str(request.url.replace(query="", fragment="")),
-               "accept": request.headers.get("accept"), "hint": hint,
+        job = {"query": query, "base_iri": call.endpoint, "accept": call.headers.get("accept"), "hint": hint,
                "default_graphs": _all(params, "default-graph-uri") or None,
                "named_graphs": _all(params, "named-graph-uri") or None}
-        reply = await self.run(request, job, timeout)
+        reply = await self.run(call.client, job, timeout)
         body = reply["body"]
-        headers = {**CORS, "X-Content-Type-Options": "nosniff"}
+        headers = {**CORS, "X-Content-Type-Options": "nosniff", "Server-Timing": reply["timing"]}
         if reply["truncated"] is not None:
             headers["Result-Truncated"] = f"limit={reply['truncated']}"
-        if request.method in ("GET", "HEAD"):
-            etag = strong_etag(body)
+        if call.method in ("GET", "HEAD"):
+            etag = reply["etag"]
             headers |= validator_headers(etag, self.last_modified, vary=("Accept",))
-            if is_not_modified(request.headers, etag, self.last_modified):
-                return Response(status_code=304, headers=headers)
+            if is_not_modified(call.headers, etag, self.last_modified):
+                return Reply(304, headers, b"", None)
         else:
             headers |= {"Vary": "Accept", "Cache-Control": "no-store"}
-        return Response(body, media_type=reply["content_type"], headers=headers)
+        return Reply(200, headers, body, reply["content_type"])
 
-    async def run(self, request: Request, job: dict, timeout: float) -> dict:
-        """Run a job in a worker within the client's budget; errors become HTTP errors."""
+    async def run(self, client: str, job: dict, timeout: float) -> dict:
+        """Answer a job from the cache or the engine, within the client's budget; errors become HTTP errors."""
         config = self.config
-        client = request.client.host if request.client else "unknown"
+        job = {"max_rows": config.max_rows, "prefixes": self.prefixes, **job}
+        key = ResultCache.key(job)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return {**cached, "timing": 'cache;desc="hit"'}
         if self.clients[client] >= config.per_client:
             raise HTTPException(429, f"at most {config.per_client} queries per client at once; retry shortly",
                                 headers={"Retry-After": "1", **CORS})
-        if self.pool.busy:
+        if self.engine.busy:
             raise HTTPException(503, "the endpoint is busy; retry shortly", headers={"Retry-After": "2", **CORS})
-        job = {"max_rows": config.max_rows, "prefixes": self.prefixes, **job}
         self.clients[client] += 1
+        started = time.perf_counter()
         try:
-            reply = await self.pool.run(job, timeout)
+            reply = await self.engine.run(job, timeout)
         except QueryTimeout:
             raise HTTPException(503, f"the query ran longer than the time limit of {timeout:g} s and was "
                                 "stopped; make it more selective (LIMIT, fewer unbound patterns)",
                                 headers=CORS) from None
-        except WorkerDied as exc:
-            raise HTTPException(400, f"the query engine could not evaluate this query ({exc}; a query that needs "
-                                f"more than {config.memory_mb} MB of memory is stopped too)",
-                                headers=CORS) from None
+        except EngineStopped as exc:
+            if exc.blamed:
+                raise HTTPException(400, f"the query needed more than the {config.memory_mb} MB of memory "
+                                    "the query engine may use, and was stopped", headers=CORS) from None
+            raise HTTPException(503, "the query engine was restarted while this query ran (another query "
+                                f"needed more than {config.memory_mb} MB); retry",
+                                headers={"Retry-After": "1", **CORS}) from None
         finally:
             self.clients[client] -= 1
             if not self.clients[client]:
                 del self.clients[client]
         if reply["status"] != 200:
             raise HTTPException(reply["status"], reply["error"], headers=CORS)
-        return reply
+        reply["etag"] = strong_etag(reply["body"])
+        self.cache.put(key, reply)
+        return {**reply, "timing": f"engine;dur={(time.perf_counter() - started) * 1000:.2f}"}
 
     def close(self) -> None:
-        self.pool.close()
+        self.engine.close()
 
 
 def _all(params: list[tuple[str, str]], name: str) -> list[str]:
@@ -161,7 +201,7 @@ def sparql_router(release: Release, config: SparqlConfig, base_uri: str,
         query = _one_query(params)
         if query is None:
             return describe(request)
-        return await service.answer(request, query, params)
+        return (await service.answer(Call.of(request), query, params)).response()
 
     @router.post("/sparql")
     async def sparql_post(request: Request) -> Response:
@@ -183,7 +223,7 @@ def sparql_router(release: Release, config: SparqlConfig, base_uri: str,
             if _one_query(params) is not None:
                 raise HTTPException(400, f"a {DIRECT} body and a query parameter: send one query", headers=CORS)
             query = text
-        return await service.answer(request, query, params)
+        return (await service.answer(Call.of(request), query, params)).response()
 
     @router.options("/sparql")
     async def sparql_options() -> Response:

@@ -29,6 +29,10 @@ class SparqlConfig:
     - memory_mb: address-space cap of each worker; a query needing more kills its worker (400).
     - memory_copy: the worker loads an in-memory copy of the store in the background and answers
       from it once loaded (several times faster than the on-disk store; see README, SPARQL speed).
+    - copy_first_below: a store of fewer quads is copied into memory before the first request
+      (well under a second); a larger one is served from disk until its copy has loaded.
+    - cache_mb: answers kept for queries asked again (sparql_cache; 0: none). The store is
+      read-only, so a kept answer is always the engine's answer.
     - extra_graphs: (graph IRI, RDF file) pairs served as named graphs beside the release, for
       test fixtures (`publisher serve --extra-graph IRI=FILE`); never a write API.
     """
@@ -43,12 +47,14 @@ class SparqlConfig:
     max_waiting: int = 32
     memory_mb: int = 2048
     memory_copy: bool = True
+    cache_mb: int = 32
+    copy_first_below: int = 200_000
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     yasgui_dir: Path | None = None  # default: the project's node_modules/@zazuko/yasgui/build
 
     def __post_init__(self) -> None:
-        if self.workers < 1 or self.timeout <= 0 or self.max_rows < 1:
-            raise ConfigError("SPARQL workers, timeout and max_rows must be positive")
+        if self.workers < 1 or self.timeout <= 0 or self.max_rows < 1 or self.cache_mb < 0:
+            raise ConfigError("SPARQL workers, timeout and max_rows must be positive, the cache size not negative")
 
 
 def parse_extra_graph(text: str) -> tuple[str, Path]:

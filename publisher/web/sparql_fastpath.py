@@ -1,12 +1,15 @@
-"""/sparql outside FastAPI's routing: a plain ASGI layer that calls the endpoint's handlers directly.
+"""/sparql outside FastAPI's routing: a plain ASGI layer that calls the endpoint directly.
 
-FastAPI's router, middleware stack and exception middleware cost milliseconds per request, as much
-as a whole lookup query takes in Oxigraph. This layer sits outermost (like the Dereferencer) and
-answers GET, HEAD and POST on /sparql with the same handler functions and the same error replies
-(errors.error_reply, as the app's HTTPException handler); every other request passes through.
+Starlette's request and response objects, FastAPI's router and its middleware stack cost more per
+request than a lookup query takes in Oxigraph. This layer sits outermost (like the Dereferencer):
+GET and HEAD with a query are answered straight from the ASGI scope (SparqlService.answer, the
+same code the routed handlers call); POST goes to the endpoint's own handler functions; errors get
+the app's error replies (errors.error_reply); every other request passes through.
 """
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -15,6 +18,7 @@ from starlette.responses import Response
 from .errors import error_reply
 
 PATH = "/sparql"
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def error_response(request: Request, exc: HTTPException) -> Response:
@@ -25,27 +29,71 @@ def error_response(request: Request, exc: HTTPException) -> Response:
     return Response(body, status_code=exc.status_code, media_type=media_type, headers=headers)
 
 
-class SparqlFastPath:
-    """Plain ASGI: `handlers` maps a method to `async (Request) -> Response`."""
+def endpoint_url(scope, headers: dict[str, str]) -> str:
+    """The request's URL without query, as Starlette's `request.url` gives it."""
+    scheme = scope.get("scheme", "http")
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server")
+        if server:
+            host = server[0] if server[1] == DEFAULT_PORTS.get(scheme) else f"{server[0]}:{server[1]}"
+        else:
+            host = "localhost"
+    return f"{scheme}://{host}{scope.get('root_path', '')}{scope['path']}"
 
-    def __init__(self, app, handlers: dict):
-        self.app, self.handlers = app, handlers
+
+async def send_reply(send, reply, head: bool) -> None:
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
+    if reply.status != 304:
+        media_type = reply.media_type
+        if media_type.startswith("text/") and "charset=" not in media_type:
+            media_type += "; charset=utf-8"
+        headers += [(b"content-type", media_type.encode("latin-1")),
+                    (b"content-length", str(len(reply.body)).encode())]
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head or reply.status == 304 else reply.body})
+
+
+class SparqlFastPath:
+    """Plain ASGI: `handlers` maps a method to `async (Request) -> Response`; `service` answers."""
+
+    def __init__(self, app, handlers: dict, service=None):
+        self.app, self.handlers, self.service = app, handlers, service
 
     async def __call__(self, scope, receive, send) -> None:
-        handler = (self.handlers.get(scope["method"])
-                   if scope["type"] == "http" and scope["path"] == PATH else None)
-        if handler is None:
+        if scope["type"] != "http" or scope["path"] != PATH or scope["method"] not in self.handlers:
             await self.app(scope, receive, send)
             return
-        request = Request(scope, receive)
+        method = scope["method"]
         try:
-            response = await handler(request)
+            if (method in ("GET", "HEAD") and self.service is not None and scope["query_string"]
+                    and await self._answer(scope, send, method)):
+                return
+            request = Request(scope, receive)
+            response = await self.handlers[method](request)
         except HTTPException as exc:
-            response = error_response(request, exc)
+            response = error_response(Request(scope, receive), exc)
         await response(scope, receive, send)
 
+    async def _answer(self, scope, send, method: str) -> bool:
+        """Answer a GET/HEAD with a query straight from the scope; False: no query, not ours."""
+        from .sparql import Call, _one_query
 
-def wrap_sparql_outermost(app, handlers: dict) -> None:
+        params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        query = _one_query(params)
+        if query is None:
+            return False
+        headers: dict[str, str] = {}
+        for name, value in scope["headers"]:
+            headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))  # the first one, as Starlette
+        client = scope.get("client")
+        call = Call(method, headers, client[0] if client else "unknown", endpoint_url(scope, headers))
+        reply = await self.service.answer(call, query, params)
+        await send_reply(send, reply, method == "HEAD")
+        return True
+
+
+def wrap_sparql_outermost(app, handlers: dict, service=None) -> None:
     """Put SparqlFastPath outside every other layer, whenever the middleware stack is built."""
     build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: SparqlFastPath(build(), handlers)
+    app.build_middleware_stack = lambda: SparqlFastPath(build(), handlers, service)

@@ -16,7 +16,7 @@ from .release import Release
 from .sparql import sparql_router
 from .sparql_config import SparqlConfig
 from .sparql_examples import examples
-from .sparql_fastpath import wrap_sparql_outermost
+from .sparql_fastpath import SparqlFastPath, wrap_sparql_outermost
 
 # installed by `make setup` (npm ci) from the project's package.json; served from our own origin
 YASGUI_DIR = Path(__file__).resolve().parents[2] / "node_modules" / "@zazuko" / "yasgui" / "build"
@@ -42,8 +42,10 @@ def install_sparql(app: FastAPI, settings: Settings, release: Release, config: S
 
     router, service = sparql_router(release, config, settings.base_uri, render_page)
     app.include_router(router)
-    wrap_sparql_outermost(app, service.handlers)
+    wrap_sparql_outermost(app, service.handlers, service)
     app.state.sparql = service
+    # the server puts this in front of the whole app too, ahead of FastAPI's own per-request work
+    app.state.sparql_front = lambda inner: SparqlFastPath(inner, service.handlers, service)
     atexit.register(service.close)
 
     @app.get("/static/yasgui/{name}")

@@ -1,0 +1,160 @@
+"""Queries evaluated in the serving process itself, in threads, under a supervisor that can kill it.
+
+Neither pyoxigraph nor rdflib can cancel a running query. Queries therefore run in the process
+that serves HTTP (no hop to another process: pyoxigraph releases the GIL while it evaluates and
+serialises, so the event loop keeps answering), and the supervisor (supervisor.py) watches a small
+table in shared memory where this engine writes the deadline of every running query.
+
+- A query that passes its time limit gets its 503 from this process, which then *retires*: it
+  stops accepting connections, finishes the requests it already has (their own deadlines still
+  apply) and exits. The supervisor forks a replacement at once, so new requests never wait, and
+  SIGKILLs the old process if it is still there past the last deadline plus a grace period.
+- A memory watchdog thread stops the process when its resident memory passes the cap: the
+  longest-running query is answered 400 (it needed too much), the others 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from .sparql_execute import execute
+
+RETIRED_TIMEOUT, RETIRED_MEMORY, RETIRED_SIGNAL = 1.0, 2.0, 3.0  # values of table[0]
+WATCH_INTERVAL = 0.02  # seconds between two looks at the resident memory
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+class QueryTimeout(Exception):
+    """The query ran past its time limit; it was given up and its process is being replaced."""
+
+
+class EngineStopped(Exception):
+    """The query was stopped with its process (memory cap). `blamed`: it was the one that grew."""
+
+    def __init__(self, blamed: bool):
+        super().__init__("blamed" if blamed else "collateral")
+        self.blamed = blamed
+
+
+def resident_mb() -> float:
+    with open("/proc/self/statm", "rb") as f:
+        return int(f.read().split()[1]) * PAGE / 2**20
+
+
+class QueryEngine:
+    """`slots` threads evaluating queries on `store`, with at most `max_waiting` queries queued.
+
+    Made in the parent before the fork (it holds no thread or event loop until first used) and
+    attached in the serving process to its store, its row of the shared table and its retire hook.
+    """
+
+    def __init__(self, slots: int, max_waiting: int, memory_mb: int | None = None):
+        self.slots, self.max_waiting, self.memory_mb = slots, max_waiting, memory_mb
+        self.store = None
+        self.table = None  # shared doubles: [0] retired (why), [1 + slot] deadline (monotonic) or 0
+        self._retire: Callable[[float], None] = lambda why: None
+        self._pool: ThreadPoolExecutor | None = None
+        self._idle: asyncio.Queue[int] | None = None
+        self._running: dict[asyncio.Future, float] = {}  # future -> start time
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.waiting = 0
+        self.retired = False
+
+    def attach(self, store, table, retire: Callable[[float], None]) -> None:
+        """In the serving process: the store to query, the shared table, how to retire."""
+        self.store, self.table, self._retire = store, table, retire
+
+    @property
+    def busy(self) -> bool:
+        """True when a new query would have to wait beyond the queue's bound."""
+        return self.waiting >= self.max_waiting
+
+    def retire(self, why: float) -> None:
+        if not self.retired:
+            self.retired = True
+            if self.table is not None:
+                self.table[0] = why
+            self._retire(why)
+
+    def _start(self) -> asyncio.Queue[int]:
+        if self._idle is None:
+            self._loop = asyncio.get_running_loop()
+            self._pool = ThreadPoolExecutor(self.slots, thread_name_prefix="sparql")
+            self._idle = asyncio.Queue()
+            for slot in range(self.slots):
+                self._idle.put_nowait(slot)
+            if self.memory_mb:
+                threading.Thread(target=self._watch_memory, name="sparql-memory", daemon=True).start()
+        return self._idle
+
+    async def run(self, job: dict, timeout: float) -> dict:
+        """Evaluate `job` (see sparql_execute.execute) within `timeout` seconds, waiting included."""
+        idle = self._start()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        if idle.empty():  # wait for a slot (the common case, a free slot, costs no task)
+            self.waiting += 1
+            try:
+                slot = await asyncio.wait_for(idle.get(), timeout)
+            except TimeoutError:
+                raise QueryTimeout() from None
+            finally:
+                self.waiting -= 1
+        else:
+            slot = idle.get_nowait()
+        table = self.table
+        if table is not None:
+            table[1 + slot] = time.monotonic() + max(0.0, deadline - loop.time())
+        answer = loop.create_future()
+        self._running[answer] = loop.time()
+
+        def finished(done) -> None:  # in the event loop, when the thread is done
+            if table is not None:
+                table[1 + slot] = 0.0
+            idle.put_nowait(slot)
+            if not answer.done():
+                if done.exception() is not None:
+                    answer.set_exception(done.exception())
+                else:
+                    answer.set_result(done.result())
+
+        def too_late() -> None:
+            if not answer.done():
+                answer.set_exception(QueryTimeout())
+
+        self._pool.submit(execute, self.store, job).add_done_callback(
+            lambda done: loop.call_soon_threadsafe(finished, done))
+        timer = loop.call_at(deadline, too_late)
+        try:
+            return await answer
+        except QueryTimeout:
+            # the thread cannot be stopped: give up on it, and have this process replaced
+            self.retire(RETIRED_TIMEOUT)
+            raise
+        finally:
+            timer.cancel()
+            self._running.pop(answer, None)
+
+    def _watch_memory(self) -> None:
+        while True:  # also while retiring: a query given up on may still be growing
+            time.sleep(WATCH_INTERVAL)
+            if resident_mb() > self.memory_mb:
+                self._loop.call_soon_threadsafe(self._stop_for_memory)
+                return
+
+    def _stop_for_memory(self) -> None:
+        """Answer every running query (the oldest is blamed), then retire: the process will exit."""
+        running = sorted(self._running.items(), key=lambda item: item[1])
+        for i, (answer, _) in enumerate(running):
+            if not answer.done():
+                answer.set_exception(EngineStopped(blamed=i == 0))
+        self.retire(RETIRED_MEMORY)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)

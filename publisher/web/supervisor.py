@@ -1,0 +1,244 @@
+"""`publisher serve`: a supervising parent that forks the process serving HTTP, and replaces it.
+
+The parent binds the listening socket, builds the app once, and forks one *serving process*
+(uvicorn on the inherited socket). It never serves a request itself; it
+
+- loads the in-memory copy of the SPARQL store in the background (the serving process answers
+  from the on-disk store meanwhile), then forks a serving process that shares the copy
+  (copy-on-write, so memory is not doubled) and retires the disk-backed one gracefully;
+- forks a replacement as soon as the serving process retires (a query passed its time limit, or
+  the memory cap was reached: see sparql_engine) or dies, and SIGKILLs a retiring process that
+  is still there once its last query deadline (plus a grace period) has passed;
+- on SIGTERM/SIGINT stops the serving processes gracefully and exits.
+
+Forking from the parent that holds the copy makes a replacement serve within milliseconds, with
+the copy, instead of reloading it. The parent runs no event loop, so the children start clean.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import multiprocessing
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+import uvicorn
+
+from .sparql_engine import RETIRED_SIGNAL, QueryEngine
+
+TICK = 0.05  # seconds between two looks at the serving processes
+GRACE = 1.0  # a query's deadline plus this, and its process is killed if it has not retired
+LINGER = 10.0  # a retiring process may finish sending what it has for this long after retiring
+PR_SET_PDEATHSIG = 1
+SERVING_COPY = "serves from the in-memory copy"  # logged once the switch is made (the benchmark waits for it)
+
+
+@dataclass
+class Child:
+    pid: int
+    table: object  # the shared doubles of its QueryEngine
+    memory: bool  # serving from the in-memory copy
+    retired_at: float | None = None
+    last_deadline: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+
+def log(message: str) -> None:
+    print(f"publisher serve [{os.getpid()}]: {message}", file=sys.stderr, flush=True)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class Supervisor:
+    def __init__(self, app, sock: socket.socket, config: uvicorn.Config, engine: QueryEngine | None,
+                 store_path: str | None, memory_copy: bool, quads: int | None, copy_first_below: int = 200_000):
+        self.app, self.sock, self.config, self.engine = app, sock, config, engine
+        self.store_path, self.quads, self.copy_first_below = store_path, quads, copy_first_below
+        self.want_copy = memory_copy and engine is not None and store_path is not None
+        self.copy = None  # the in-memory store, once loaded
+        self.current: Child | None = None
+        self.retiring: list[Child] = []
+        self.stopping = False
+        self.replacements = 0
+
+    # --- the parent ------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        if self.want_copy and (self.quads or 0) < self.copy_first_below:
+            self._load_copy()  # well under a second: serve from memory from the first request
+            if self.copy is not None:
+                log(f"the first serving process {SERVING_COPY}")
+        elif self.want_copy:
+            threading.Thread(target=self._load_copy, name="memory-copy", daemon=True).start()
+        self.current = self._fork()
+        try:
+            while not self.stopping:
+                time.sleep(TICK)
+                self._tick()
+        finally:
+            self._stop_all()
+        return 0
+
+    def _on_signal(self, signum, frame) -> None:
+        self.stopping = True
+
+    def _load_copy(self) -> None:
+        import pyoxigraph as ox
+
+        from .sparql_execute import MEMORY_COPY_LOADED, load_memory_copy
+
+        started = time.monotonic()
+        try:
+            on_disk = ox.Store.read_only(self.store_path)
+            copy = load_memory_copy(on_disk)
+            del on_disk
+        except (OSError, MemoryError, ValueError, SyntaxError) as exc:
+            log(f"no in-memory copy of the store ({exc}); answering from disk")
+            return
+        self.copy = copy
+        log(f"{MEMORY_COPY_LOADED} in {time.monotonic() - started:.1f} s")
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self._reap()
+        current = self.current
+        if current is not None:
+            why = current.table[0] if current.table is not None else 0.0
+            if why:
+                self._retire(current, "it gave up on a query", signal_it=False)
+            elif self.copy is not None and not current.memory:
+                self._retire(current, "the in-memory copy is ready", signal_it=True)
+                log(f"serving process {self.current.pid} {SERVING_COPY}")
+            elif self._overdue(current, now):
+                log(f"serving process {current.pid} is past a query deadline: killed")
+                self._kill(current)
+        if self.current is None and not self.stopping:
+            self.current = self._fork()
+        for child in list(self.retiring):
+            deadlines = [d for d in list(child.table or [])[1:] if d]
+            child.last_deadline = max([child.last_deadline, *deadlines])
+            if now > max(child.retired_at + LINGER, child.last_deadline + GRACE):
+                log(f"retiring process {child.pid} still running: killed")
+                self._kill(child)
+
+    def _overdue(self, child: Child, now: float) -> bool:
+        return child.table is not None and any(d and d + GRACE < now for d in list(child.table)[1:])
+
+    def _retire(self, child: Child, why: str, signal_it: bool) -> None:
+        """`child` stops taking connections; a replacement takes over now."""
+        child.retired_at = time.monotonic()
+        self.retiring.append(child)
+        self.current = None
+        if signal_it:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGTERM)  # uvicorn's graceful shutdown
+        if not self.stopping:
+            self.current = self._fork()
+            self.replacements += 1
+            log(f"serving process {child.pid} retires ({why}); {self.current.pid} takes over")
+
+    def _kill(self, child: Child) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
+        if child is self.current:
+            self.current = None
+            if child.table is not None:
+                child.table[0] = RETIRED_SIGNAL
+        if child not in self.retiring:
+            child.retired_at = time.monotonic()
+            self.retiring.append(child)
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if self.current is not None and pid == self.current.pid:
+                log(f"serving process {pid} ended unexpectedly ({_describe(status)}); replacing it")
+                self.current = None
+            self.retiring = [c for c in self.retiring if c.pid != pid]
+
+    def _stop_all(self) -> None:
+        children = [c for c in [self.current, *self.retiring] if c is not None]
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        for child in children:
+            while time.monotonic() < deadline:
+                try:
+                    if os.waitpid(child.pid, os.WNOHANG)[0]:
+                        break
+                except ChildProcessError:
+                    break
+                time.sleep(0.02)
+            else:
+                try:
+                    os.kill(child.pid, signal.SIGKILL)
+                    os.waitpid(child.pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
+
+    def _fork(self) -> Child:
+        table = multiprocessing.RawArray("d", 1 + self.engine.slots) if self.engine is not None else None
+        memory = self.copy is not None
+        gc.collect()
+        gc.freeze()  # the parent's objects stay in shared pages: the collector need not touch them
+        pid = os.fork()
+        if pid == 0:  # the serving process
+            code = 1
+            try:
+                code = self._serve(table, memory)
+            finally:
+                os._exit(code)  # never return into the parent's loop (threads stuck in a query die here)
+        return Child(pid=pid, table=table, memory=memory)
+
+    # --- the serving process ---------------------------------------------------------------------
+
+    def _serve(self, table, memory: bool) -> int:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the parent
+        if os.getppid() == 1:
+            return 1
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        server = uvicorn.Server(self.config)
+
+        def retire(why: float) -> None:
+            for listener in getattr(server, "servers", []):
+                listener.close()  # stop accepting now: the replacement takes the next connection
+            server.should_exit = True  # finish what is in flight, then exit
+
+        if self.engine is not None:
+            import pyoxigraph as ox
+
+            store = self.copy if memory else ox.Store.read_only(self.store_path)
+            self.engine.attach(store, table, retire)
+        server.run(sockets=[self.sock])
+        return 0
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit code {os.WEXITSTATUS(status)}"
