@@ -49,17 +49,18 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--query-timeout", type=float, default=10.0,
                        help="wall-clock limit of a SPARQL query in seconds (default: 10)")
     serve.add_argument("--query-workers", type=int, default=4,
-                       help="SPARQL queries evaluated at once, threads of one worker process (default: 4)")
+                       help="SPARQL queries evaluated at once, threads of the serving process (default: 4)")
     serve.add_argument("--query-store", choices=("memory", "disk"), default="memory",
                        help="answer SPARQL from an in-memory copy of the store, loaded in the background "
                             "(default), or only from the on-disk store (less memory, slower)")
     serve.add_argument("--max-rows", type=int, default=10_000,
                        help="result-size cap of /sparql in rows or triples (default: 10000)")
     serve.add_argument("--query-memory-mb", type=int, default=2048,
-                       help="address-space cap of each SPARQL worker in MB (default: 2048)")
-    serve.add_argument("--copy-first-below", type=int, default=200_000, metavar="QUADS",
+                       help="resident memory of the serving process in MB past which its SPARQL queries are "
+                            "stopped and it is replaced (default: 2048)")
+    serve.add_argument("--copy-first-below", type=int, default=20_000, metavar="QUADS",
                        help="copy a store of fewer quads into memory before serving; serve a larger one from "
-                            "disk until its copy has loaded (default: 200000)")
+                            "disk until its copy has loaded (default: 20000)")
     serve.add_argument("--query-cache-mb", type=int, default=32,
                        help="memory for answers of queries asked again, in MB; 0 turns the cache off (default: 32)")
     serve.add_argument("--per-client", type=int, default=4,
@@ -105,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
                                   memory_copy=args.query_store == "memory", cache_mb=args.query_cache_mb,
                                   copy_first_below=args.copy_first_below,
                                   extra_graphs=tuple(parse_extra_graph(g) for g in args.extra_graph))
-            serve(settings, host=args.host, port=args.port, sparql=sparql)
+            if serve(settings, host=args.host, port=args.port, sparql=sparql) != 0:
+                return EXIT_BAD_INPUT  # the serving process could not start (the log says why)
         return EXIT_OK
     except PublisherError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -4,13 +4,17 @@ the switch from the on-disk store to the in-memory copy, the result cache, clean
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import pytest
 
+from .conftest import LiveServer
 from .sparql_support import start_server
 
 pytestmark = pytest.mark.slow
@@ -132,3 +136,22 @@ def test_a_killed_supervisor_takes_its_serving_process_with_it(settings, built) 
     os.kill(s.process.pid, signal.SIGKILL)
     s.process.wait(10)
     assert wait_gone(child), "an orphaned serving process kept running"
+
+
+def test_a_store_that_cannot_be_opened_leaves_the_pages_up_and_sparql_says_why(settings, built, tmp_path) -> None:
+    release = settings.current_release.resolve()
+    dist = tmp_path / "dist"
+    shutil.copytree(release, dist / "releases" / release.name, symlinks=True)
+    (dist / "current").symlink_to(Path("releases") / release.name)
+    store = dist / "releases" / release.name / "store"
+    shutil.rmtree(store)
+    store.mkdir()
+    (store / "CURRENT").write_text("not a database\n")
+    s = LiveServer(replace(settings, dist_dir=dist), [])
+    try:
+        assert httpx.get(s.url + "/", headers={"accept": "text/html"}).status_code == 200
+        r = ask(s.url)
+        assert r.status_code == 503 and "could not be opened" in r.text
+        assert len(s.children()) == 1  # no crash loop
+    finally:
+        s.stop()

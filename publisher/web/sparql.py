@@ -1,7 +1,7 @@
 """/sparql: the SPARQL 1.1 Protocol query operation, read-only, over the release's store.
 
 GET ?query=, POST form, POST application/sparql-query; default-graph-uri / named-graph-uri;
-updates refused; limits checked before a worker sees the query (see sparql_config.SparqlConfig).
+updates refused; limits checked before the engine sees the query (see sparql_config.SparqlConfig).
 GET without a query answers the service description, or the query page to a browser.
 """
 
@@ -23,7 +23,7 @@ from .conneg import BY_KEY, negotiate, rdf_offers
 from .release import Release
 from .sparql_cache import ResultCache
 from .sparql_config import SparqlConfig, store_for
-from .sparql_engine import EngineStopped, QueryEngine, QueryTimeout
+from .sparql_engine import EngineStopped, QueryEngine, QueryTimeout, StoreUnavailable
 from .sparql_guard import QueryRejected, check_query
 from .sparql_sd import service_description
 
@@ -88,15 +88,17 @@ class SparqlService:
                 raise HTTPException(400, f"timeout={value!r} is not a number of seconds", headers=CORS) from None
             if asked > 0:
                 timeout = min(timeout, asked)
-        try:
-            check_query(query, config.max_query_length, config.max_depth)
-        except QueryRejected as exc:
-            raise HTTPException(400, str(exc), headers=CORS) from None
         hint = next((v for k in ("format", "output", "results") for v in _all(params, k)), None)
-        job = {"query": query, "base_iri": call.endpoint, "accept": call.headers.get("accept"), "hint": hint,
-               "default_graphs": _all(params, "default-graph-uri") or None,
-               "named_graphs": _all(params, "named-graph-uri") or None}
-        reply = await self.run(call.client, job, timeout)
+        job = self.complete({"query": query, "base_iri": call.endpoint, "accept": call.headers.get("accept"),
+                             "hint": hint, "default_graphs": _all(params, "default-graph-uri") or None,
+                             "named_graphs": _all(params, "named-graph-uri") or None})
+        reply = self.cached(job)  # a query answered before was checked before
+        if reply is None:
+            try:
+                check_query(query, config.max_query_length, config.max_depth)
+            except QueryRejected as exc:
+                raise HTTPException(400, str(exc), headers=CORS) from None
+            reply = await self.run(call.client, job, timeout)
         body = reply["body"]
         headers = {**CORS, "X-Content-Type-Options": "nosniff", "Server-Timing": reply["timing"]}
         if reply["truncated"] is not None:
@@ -110,10 +112,17 @@ class SparqlService:
             headers |= {"Vary": "Accept", "Cache-Control": "no-store"}
         return Reply(200, headers, body, reply["content_type"])
 
+    def complete(self, job: dict) -> dict:
+        return {"max_rows": self.config.max_rows, "prefixes": self.prefixes, **job}
+
+    def cached(self, job: dict) -> dict | None:
+        reply = self.cache.get(ResultCache.key(job))
+        return None if reply is None else {**reply, "timing": 'cache;desc="hit"'}
+
     async def run(self, client: str, job: dict, timeout: float) -> dict:
         """Answer a job from the cache or the engine, within the client's budget; errors become HTTP errors."""
         config = self.config
-        job = {"max_rows": config.max_rows, "prefixes": self.prefixes, **job}
+        job = self.complete(job)
         key = ResultCache.key(job)
         cached = self.cache.get(key)
         if cached is not None:
@@ -131,6 +140,8 @@ class SparqlService:
             raise HTTPException(503, f"the query ran longer than the time limit of {timeout:g} s and was "
                                 "stopped; make it more selective (LIMIT, fewer unbound patterns)",
                                 headers=CORS) from None
+        except StoreUnavailable as exc:
+            raise HTTPException(503, f"{exc}; the rest of the site is served", headers=CORS) from None
         except EngineStopped as exc:
             if exc.blamed:
                 raise HTTPException(400, f"the query needed more than the {config.memory_mb} MB of memory "

@@ -18,17 +18,19 @@ RDF_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".rdf": "RDF_XML", ".owl":
 class SparqlConfig:
     """Limits of /sparql. Clients may lower the time limit (`timeout=` seconds), never raise it.
 
-    - workers: query slots: queries evaluated at once, threads of one worker process.
-    - timeout: wall-clock seconds a query may run before its worker is killed (answer 503).
+    - workers: query slots: queries evaluated at once, threads of the serving process.
+    - timeout: wall-clock seconds a query may run; past it the answer is 503 and the serving
+      process is replaced (see supervisor.py).
     - max_rows: rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned; more are cut, and the
       response says so (`Result-Truncated` header, and a note in JSON, XML and Turtle).
     - max_query_length, max_depth: checked before parsing (characters; bracket nesting).
     - max_body: bytes of a POST body (413 beyond).
     - per_client: queries one client address may have running or waiting at once (429 beyond).
-    - max_waiting: queries waiting for a worker, all clients together (503 beyond).
-    - memory_mb: address-space cap of each worker; a query needing more kills its worker (400).
-    - memory_copy: the worker loads an in-memory copy of the store in the background and answers
-      from it once loaded (several times faster than the on-disk store; see README, SPARQL speed).
+    - max_waiting: queries waiting for a slot, all clients together (503 beyond).
+    - memory_mb: resident memory of the serving process past which its queries are stopped
+      (the longest-running one 400, the others 503) and it is replaced.
+    - memory_copy: the supervisor loads an in-memory copy of the store and the serving process
+      answers from it once loaded (several times faster than the on-disk store; see README, SPARQL speed).
     - copy_first_below: a store of fewer quads is copied into memory before the first request
       (well under a second); a larger one is served from disk until its copy has loaded.
     - cache_mb: answers kept for queries asked again (sparql_cache; 0: none). The store is
@@ -48,7 +50,7 @@ class SparqlConfig:
     memory_mb: int = 2048
     memory_copy: bool = True
     cache_mb: int = 32
-    copy_first_below: int = 200_000
+    copy_first_below: int = 20_000
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     yasgui_dir: Path | None = None  # default: the project's node_modules/@zazuko/yasgui/build
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
-from .sparql_execute import execute
+from .sparql_execute import clean, error, execute
 
 RETIRED_TIMEOUT, RETIRED_MEMORY, RETIRED_SIGNAL = 1.0, 2.0, 3.0  # values of table[0]
 WATCH_INTERVAL = 0.02  # seconds between two looks at the resident memory
@@ -31,6 +31,10 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 class QueryTimeout(Exception):
     """The query ran past its time limit; it was given up and its process is being replaced."""
+
+
+class StoreUnavailable(Exception):
+    """The serving process could not open the store; the message says why."""
 
 
 class EngineStopped(Exception):
@@ -56,18 +60,20 @@ class QueryEngine:
     def __init__(self, slots: int, max_waiting: int, memory_mb: int | None = None):
         self.slots, self.max_waiting, self.memory_mb = slots, max_waiting, memory_mb
         self.store = None
+        self.unavailable: str | None = None  # why there is no store, when it could not be opened
         self.table = None  # shared doubles: [0] retired (why), [1 + slot] deadline (monotonic) or 0
         self._retire: Callable[[float], None] = lambda why: None
-        self._pool: ThreadPoolExecutor | None = None
+        self._jobs: queue.SimpleQueue | None = None
         self._idle: asyncio.Queue[int] | None = None
         self._running: dict[asyncio.Future, float] = {}  # future -> start time
         self._loop: asyncio.AbstractEventLoop | None = None
         self.waiting = 0
         self.retired = False
 
-    def attach(self, store, table, retire: Callable[[float], None]) -> None:
-        """In the serving process: the store to query, the shared table, how to retire."""
-        self.store, self.table, self._retire = store, table, retire
+    def attach(self, store, table, retire: Callable[[float], None], unavailable: str | None = None) -> None:
+        """In the serving process: the store to query (None: `unavailable` says why), the shared
+        table, how to retire."""
+        self.store, self.table, self._retire, self.unavailable = store, table, retire, unavailable
 
     @property
     def busy(self) -> bool:
@@ -84,7 +90,9 @@ class QueryEngine:
     def _start(self) -> asyncio.Queue[int]:
         if self._idle is None:
             self._loop = asyncio.get_running_loop()
-            self._pool = ThreadPoolExecutor(self.slots, thread_name_prefix="sparql")
+            self._jobs = queue.SimpleQueue()
+            for slot in range(self.slots):
+                threading.Thread(target=self._work, name=f"sparql-{slot}", daemon=True).start()
             self._idle = asyncio.Queue()
             for slot in range(self.slots):
                 self._idle.put_nowait(slot)
@@ -94,6 +102,8 @@ class QueryEngine:
 
     async def run(self, job: dict, timeout: float) -> dict:
         """Evaluate `job` (see sparql_execute.execute) within `timeout` seconds, waiting included."""
+        if self.store is None:
+            raise StoreUnavailable(self.unavailable or "the query store is not open")
         idle = self._start()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -113,22 +123,21 @@ class QueryEngine:
         answer = loop.create_future()
         self._running[answer] = loop.time()
 
-        def finished(done) -> None:  # in the event loop, when the thread is done
+        def finished(result: dict | None, exc: BaseException | None) -> None:  # in the loop, thread done
             if table is not None:
                 table[1 + slot] = 0.0
             idle.put_nowait(slot)
             if not answer.done():
-                if done.exception() is not None:
-                    answer.set_exception(done.exception())
+                if exc is not None:
+                    answer.set_exception(exc)
                 else:
-                    answer.set_result(done.result())
+                    answer.set_result(result)
 
         def too_late() -> None:
             if not answer.done():
                 answer.set_exception(QueryTimeout())
 
-        self._pool.submit(execute, self.store, job).add_done_callback(
-            lambda done: loop.call_soon_threadsafe(finished, done))
+        self._jobs.put((job, loop, finished))
         timer = loop.call_at(deadline, too_late)
         try:
             return await answer
@@ -139,6 +148,19 @@ class QueryEngine:
         finally:
             timer.cancel()
             self._running.pop(answer, None)
+
+    def _work(self) -> None:
+        """A query thread: evaluate jobs as they come; hand each answer back to the event loop."""
+        while True:
+            job, loop, finished = self._jobs.get()
+            try:
+                result = execute(self.store, job)
+            except Exception as exc:  # noqa: BLE001 - the request must get an answer, whatever the engine raised
+                result = error(400, f"query evaluation failed: {clean(type(exc).__name__ + ': ' + str(exc))}")
+            try:
+                loop.call_soon_threadsafe(finished, result, None)
+            except RuntimeError:  # the event loop has closed: the process is exiting
+                return
 
     def _watch_memory(self) -> None:
         while True:  # also while retiring: a query given up on may still be growing
@@ -156,5 +178,4 @@ class QueryEngine:
         self.retire(RETIRED_MEMORY)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        """Nothing to release: the query threads are daemons and end with the process."""

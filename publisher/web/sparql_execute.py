@@ -162,7 +162,7 @@ def load_memory_copy(store: ox.Store) -> ox.Store:
     """An in-memory copy of the read-only store (queries on it run several times faster).
 
     The N-Quads dump between the two goes through an unnamed temporary file (reached by its
-    /proc/self/fd path), so a worker killed while loading leaves nothing behind on disk.
+    /proc/self/fd path), so a process killed while loading leaves nothing behind on disk.
     """
     import tempfile
 

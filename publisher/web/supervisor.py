@@ -36,6 +36,8 @@ from .sparql_engine import RETIRED_SIGNAL, QueryEngine
 TICK = 0.05  # seconds between two looks at the serving processes
 GRACE = 1.0  # a query's deadline plus this, and its process is killed if it has not retired
 LINGER = 10.0  # a retiring process may finish sending what it has for this long after retiring
+EARLY_END = 2.0  # a serving process that ends this soon after its start did not start at all
+GIVE_UP_AFTER = 5  # serving processes in a row that did not start: stop, and say so
 PR_SET_PDEATHSIG = 1
 SERVING_COPY = "serves from the in-memory copy"  # logged once the switch is made (the benchmark waits for it)
 
@@ -45,6 +47,7 @@ class Child:
     pid: int
     table: object  # the shared doubles of its QueryEngine
     memory: bool  # serving from the in-memory copy
+    started: float = field(default_factory=time.monotonic)
     retired_at: float | None = None
     last_deadline: float = 0.0
     reasons: list[str] = field(default_factory=list)
@@ -66,7 +69,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 class Supervisor:
     def __init__(self, app, sock: socket.socket, config: uvicorn.Config, engine: QueryEngine | None,
-                 store_path: str | None, memory_copy: bool, quads: int | None, copy_first_below: int = 200_000):
+                 store_path: str | None, memory_copy: bool, quads: int | None, copy_first_below: int = 20_000):
         self.app, self.sock, self.config, self.engine = app, sock, config, engine
         self.store_path, self.quads, self.copy_first_below = store_path, quads, copy_first_below
         self.want_copy = memory_copy and engine is not None and store_path is not None
@@ -75,6 +78,9 @@ class Supervisor:
         self.retiring: list[Child] = []
         self.stopping = False
         self.replacements = 0
+        self.failed_starts = 0
+        self.next_start = 0.0  # no replacement before this time (backing off after failed starts)
+        self.exit_code = 0
 
     # --- the parent ------------------------------------------------------------------------------
 
@@ -94,7 +100,7 @@ class Supervisor:
                 self._tick()
         finally:
             self._stop_all()
-        return 0
+        return self.exit_code
 
     def _on_signal(self, signum, frame) -> None:
         self.stopping = True
@@ -109,7 +115,7 @@ class Supervisor:
             on_disk = ox.Store.read_only(self.store_path)
             copy = load_memory_copy(on_disk)
             del on_disk
-        except (OSError, MemoryError, ValueError, SyntaxError) as exc:
+        except (OSError, RuntimeError, MemoryError, ValueError, SyntaxError) as exc:  # RuntimeError: corruption
             log(f"no in-memory copy of the store ({exc}); answering from disk")
             return
         self.copy = copy
@@ -129,7 +135,7 @@ class Supervisor:
             elif self._overdue(current, now):
                 log(f"serving process {current.pid} is past a query deadline: killed")
                 self._kill(current)
-        if self.current is None and not self.stopping:
+        if self.current is None and not self.stopping and now >= self.next_start:
             self.current = self._fork()
         for child in list(self.retiring):
             deadlines = [d for d in list(child.table or [])[1:] if d]
@@ -174,6 +180,15 @@ class Supervisor:
             if pid == 0:
                 return
             if self.current is not None and pid == self.current.pid:
+                if time.monotonic() - self.current.started < EARLY_END:
+                    self.failed_starts += 1
+                    if self.failed_starts >= GIVE_UP_AFTER:
+                        log(f"{self.failed_starts} serving processes in a row ended as they started "
+                            f"(the last: {_describe(status)}); giving up")
+                        self.stopping, self.exit_code = True, 1
+                    self.next_start = time.monotonic() + min(5.0, 0.2 * 2 ** self.failed_starts)
+                else:
+                    self.failed_starts = 0
                 log(f"serving process {pid} ended unexpectedly ({_describe(status)}); replacing it")
                 self.current = None
             self.retiring = [c for c in self.retiring if c.pid != pid]
@@ -232,8 +247,14 @@ class Supervisor:
         if self.engine is not None:
             import pyoxigraph as ox
 
-            store = self.copy if memory else ox.Store.read_only(self.store_path)
-            self.engine.attach(store, table, retire)
+            store, unavailable = self.copy, None
+            if not memory:
+                try:
+                    store = ox.Store.read_only(self.store_path)
+                except (OSError, RuntimeError) as exc:  # the pages are still served; /sparql answers 503 saying why
+                    unavailable = f"the query store could not be opened ({type(exc).__name__})"
+                    log(f"{unavailable}: {exc}")
+            self.engine.attach(store, table, retire, unavailable)
         server.run(sockets=[self.sock])
         return 0
 
