@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
-from .sparql_engine import RETIRED_SIGNAL, QueryEngine
+from .sparql_engine import PAGE, RETIRED_SIGNAL, QueryEngine
 
 TICK = 0.05  # seconds between two looks at the serving processes
 GRACE = 1.0  # a query's deadline plus this, and its process is killed if it has not retired
@@ -131,21 +131,36 @@ class Supervisor:
                 self._retire(current, "it gave up on a query", signal_it=False)
             elif self.copy is not None and not current.memory:
                 self._retire(current, "the in-memory copy is ready", signal_it=True)
-                log(f"serving process {self.current.pid} {SERVING_COPY}")
+                if self.current is not None:
+                    log(f"serving process {self.current.pid} {SERVING_COPY}")
             elif self._overdue(current, now):
                 log(f"serving process {current.pid} is past a query deadline: killed")
+                self._kill(current)
+            elif self._too_big(current):
+                log(f"serving process {current.pid} uses more than twice the memory cap: killed")
                 self._kill(current)
         if self.current is None and not self.stopping and now >= self.next_start:
             self.current = self._fork()
         for child in list(self.retiring):
             deadlines = [d for d in list(child.table or [])[1:] if d]
             child.last_deadline = max([child.last_deadline, *deadlines])
-            if now > max(child.retired_at + LINGER, child.last_deadline + GRACE):
+            if now > max(child.retired_at + LINGER, child.last_deadline + GRACE) or self._too_big(child):
                 log(f"retiring process {child.pid} still running: killed")
                 self._kill(child)
 
     def _overdue(self, child: Child, now: float) -> bool:
         return child.table is not None and any(d and d + GRACE < now for d in list(child.table)[1:])
+
+    def _too_big(self, child: Child) -> bool:
+        """The backstop of the serving process's own memory watchdog (sparql_engine)."""
+        cap = self.engine.memory_mb if self.engine is not None else None
+        if not cap:
+            return False
+        try:
+            with open(f"/proc/{child.pid}/statm", "rb") as f:
+                return int(f.read().split()[1]) * PAGE / 2**20 > 2 * cap
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            return False
 
     def _retire(self, child: Child, why: str, signal_it: bool) -> None:
         """`child` stops taking connections; a replacement takes over now."""
@@ -219,21 +234,22 @@ class Supervisor:
         memory = self.copy is not None
         gc.collect()
         gc.freeze()  # the parent's objects stay in shared pages: the collector need not touch them
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the serving process
             code = 1
             try:
-                code = self._serve(table, memory)
+                code = self._serve(table, memory, parent)
             finally:
                 os._exit(code)  # never return into the parent's loop (threads stuck in a query die here)
         return Child(pid=pid, table=table, memory=memory)
 
     # --- the serving process ---------------------------------------------------------------------
 
-    def _serve(self, table, memory: bool) -> int:
+    def _serve(self, table, memory: bool, parent: int) -> int:
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the parent
-        if os.getppid() == 1:
+        if os.getppid() != parent:  # the supervisor ended before the death signal was set up
             return 1
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
