@@ -60,3 +60,18 @@ def test_serve_refuses_a_release_built_by_an_older_publisher(tmp_path):
                              "serve", "--port", "1"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "built by an older publisher" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_landing_page_for_people_void_description_for_rdf_clients(live_server):
+    for accept in (None, "*/*", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"):
+        page = httpx.get(live_server.url + "/", headers={"accept": accept} if accept else {})
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "Accept" in page.headers["vary"] and "Accept-Language" in page.headers["vary"]
+    for accept, media_type in (("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
+                               ("application/rdf+xml;q=1, text/html;q=0.5", "application/rdf+xml")):
+        first = httpx.get(live_server.url + "/", headers={"accept": accept})
+        assert first.status_code == 303 and first.headers["location"] == "/.well-known/void"
+        assert first.headers["vary"] == "Accept"
+        void = httpx.get(live_server.url + "/", headers={"accept": accept}, follow_redirects=True)
+        assert void.status_code == 200 and void.headers["content-type"].startswith(media_type)
+        assert b"void" in void.content.lower()

@@ -7,7 +7,8 @@ URL design (all relative to the host, so one release serves on any host and port
     /doc/<key>           200, format by Accept (no Accept or */* -> Turtle), language by Accept-Language
     /doc/<key>.<ext>     200 in exactly that format (html, ttl, jsonld, rdf, nt), never negotiated
     ?format=<ext|type>   overrides Accept;  ?lang=sv|en  overrides Accept-Language (HTML only)
-    /, /sitemap.xml, /robots.txt
+    /                    the landing page (HTML); a client preferring RDF: 303 -> /.well-known/void
+    /sitemap.xml, /robots.txt
 
 Every answer is assembled from precomputed bytes and precomputed header lists; this is a plain ASGI
 layer in front of the FastAPI app, so the hot path costs a few dictionary look-ups.
@@ -19,7 +20,7 @@ from functools import lru_cache
 from urllib.parse import parse_qs, quote
 
 from .caching import http_date, is_not_modified, strong_etag
-from .conneg import format_for, negotiate, negotiate_language
+from .conneg import format_for, negotiate, negotiate_language, rdf_offers
 from .documents import RDF_KEYS, Documents, Variant, load_documents
 from .errors import error_reply
 from .i18n import LANGUAGES
@@ -37,6 +38,7 @@ COMMON: Headers = [(b"x-content-type-options", b"nosniff"), (b"access-control-al
                    (b"access-control-expose-headers", b"ETag, Link, Location, Content-Location, Vary")]
 ALLOW = b"GET, HEAD, OPTIONS"
 CACHE = b"public, max-age=300, must-revalidate"
+LANDING_OFFERS = ["text/html", *rdf_offers()]  # the page first: what */* gets
 PREFLIGHT_HEADERS = b"Accept, Accept-Language, If-None-Match, If-Modified-Since"
 WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since"}
 
@@ -128,6 +130,9 @@ class Dereferencer:
         if kind == "doc":
             return self.document(rest, headers, query, explicit)
         if kind == "landing":
+            # HTML unless the client prefers RDF (*/* and no Accept get the page): then the VoID description
+            if negotiate(headers.get("accept"), LANDING_OFFERS) not in (None, "text/html"):
+                return self.see_other("/.well-known/void")
             return self.landing(headers, explicit)
         body, ctype = (self.sitemap, b"application/xml") if rest == "/sitemap.xml" else (
             self.robots, b"text/plain; charset=utf-8")
@@ -145,6 +150,9 @@ class Dereferencer:
         target = f"/doc/{key}" if fmt == "html" else f"/doc/{key}.{fmt}"
         if explicit and fmt == "html":
             target += f"?lang={explicit}"
+        return self.see_other(target)
+
+    def see_other(self, target: str) -> tuple[int, Headers, bytes]:
         body = f"303 See Other: {target}\n".encode()
         return 303, [(b"location", target.encode()), (b"vary", b"Accept"), (b"cache-control", CACHE),
                      (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
@@ -183,7 +191,7 @@ class Dereferencer:
             announce = (f'<{base}.well-known/void>; rel="describedby"; type="text/turtle", '
                         f'<{base}catalog>; rel="alternate"; type="application/rdf+xml"').encode()
             cached = self.replies[memo_key] = (
-                self._headers(etag, b"text/html; charset=utf-8", body, b"Accept-Language", lang,
+                self._headers(etag, b"text/html; charset=utf-8", body, b"Accept, Accept-Language", lang,
                               [(b"link", announce)]), body, etag)
         reply_headers, body, etag = cached
         if is_not_modified(headers, etag, self.last_modified):
