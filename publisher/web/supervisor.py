@@ -94,6 +94,8 @@ class Supervisor:
         elif self.want_copy:
             threading.Thread(target=self._load_copy, name="memory-copy", daemon=True).start()
         self.current = self._fork()
+        host, port = self.sock.getsockname()[:2]
+        log(f"serving on http://{f'[{host}]' if ':' in host else host}:{port}/ (Ctrl-C stops)")
         try:
             while not self.stopping:
                 time.sleep(TICK)
