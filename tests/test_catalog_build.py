@@ -69,10 +69,16 @@ def test_every_dump_is_a_distribution_with_its_size_checksum_and_media_type(buil
     pattern = r"(klimatsamarbeten|ontology)\.(ttl|nt|jsonld|rdf)(\.gz)?"
     dumps = [n for n in manifest["files"] if re.fullmatch(pattern, n)]
     assert len(dumps) == 16
+    dumps += ["cube-observations.csv", "cube-observations.json"]  # the statistics as tables
     for profile in PROFILES:
         g = catalogue(settings, profile)
         by_url = {str(g.value(d, DCAT.downloadURL)): d for d in g.subjects(RDF.type, DCAT.Distribution)}
         assert sorted(by_url) == sorted(BASE + "dumps/" + n for n in dumps)
+        data_set = next(g.subjects(DCAT.distribution, by_url[BASE + "dumps/klimatsamarbeten.ttl"]))
+        for name, media_type in (("cube-observations.csv", "text/csv"), ("cube-observations.json", "application/json")):
+            dist = by_url[BASE + "dumps/" + name]
+            assert (data_set, DCAT.distribution, dist) in g
+            assert g.value(dist, DCAT.mediaType) == URIRef("http://www.iana.org/assignments/media-types/" + media_type)
         for name in dumps:
             dist = by_url[BASE + "dumps/" + name]
             assert str(dist).startswith(BASE + "id/distribution/")

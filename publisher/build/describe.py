@@ -45,6 +45,11 @@ DUMP_FORMATS = {
     "rdf": ("application/rdf+xml", "RDF_XML"),
 }
 GZIP = "application/gzip"
+# tables of the statistics cube in the release, listed as distributions of the data set beside the dumps
+EXTRACTS = {
+    "cube-observations.csv": ("text/csv", "CSV", "CSV"),
+    "cube-observations.json": ("application/json", "JSON", "JSON"),
+}
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 HTTP_SEMANTICS = URIRef("https://www.rfc-editor.org/rfc/rfc9110")
 STANDARD_TITLES = {
@@ -261,6 +266,10 @@ class _Describer:
         for name in sorted(self.files):
             if self._is_dump(name, dumps.stem):
                 self.add(d, DCAT.distribution, self.distribution(dumps, name))
+        if with_coverage:  # the data set: its statistics as tables too
+            for name in sorted(EXTRACTS):
+                if name in self.files:
+                    self.add(d, DCAT.distribution, self.extract(dumps, name))
         return d
 
     def places(self, with_coverage: bool) -> list[URIRef]:
@@ -281,22 +290,38 @@ class _Describer:
         return head == stem and suffix in DUMP_FORMATS
 
     def distribution(self, dumps: DumpSet, name: str) -> URIRef:
-        info = self.files[name]
         gz = name.endswith(".gz")
         suffix = name.removesuffix(".gz").rpartition(".")[2]
         media_type, file_type = DUMP_FORMATS[suffix]
+        label = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}[suffix]
+        packed = {"sv": ", gzip-komprimerad", "en": ", gzip-compressed"} if gz else {"sv": "", "en": ""}
+        return self._distribution(
+            dumps, name, media_type, file_type, gz,
+            {"sv": f"{name} ({label}{packed['sv']})", "en": f"{name} ({label}{packed['en']})"},
+            {"sv": f"Hela datamängden som {label}{packed['sv']}, version {self.version}.",
+             "en": f"The whole dataset as {label}{packed['en']}, version {self.version}."})
+
+    def extract(self, dumps: DumpSet, name: str) -> URIRef:
+        media_type, file_type, label = EXTRACTS[name]
+        return self._distribution(
+            dumps, name, media_type, file_type, False,
+            {"sv": f"Miljönyckeltal: alla observationer ({label})",
+             "en": f"Environmental key figures: every observation ({label})"},
+            {"sv": "Datamängdens statistik som tabell, en rad per observation: kommun, indikator, år, "
+                   f"värde, enhet, källa och status; samma siffror som i RDF-dumparna, version {self.version}.",
+             "en": "The dataset's statistics as a table, one row per observation: municipality, indicator, "
+                   f"year, value, unit, source and status; the same figures as in the RDF dumps, version "
+                   f"{self.version}."})
+
+    def _distribution(self, dumps: DumpSet, name: str, media_type: str, file_type: str, gz: bool,
+                      title: Mapping[str, str], description: Mapping[str, str]) -> URIRef:
+        info = self.files[name]
         dist = self.typed(self.m.distribution(dumps.ident, name), DCAT.Distribution)
         url = self.m.dump(name)
         self.add(dist, DCAT.accessURL, url)
         self.add(dist, DCAT.downloadURL, url)
-        label = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}[suffix]
-        packed = {"sv": ", gzip-komprimerad", "en": ", gzip-compressed"} if gz else {"sv": "", "en": ""}
-        self.texts(dist, DCTERMS.title, {"sv": f"{name} ({label}{packed['sv']})",
-                                         "en": f"{name} ({label}{packed['en']})"})
-        self.texts(dist, DCTERMS.description, {
-            "sv": f"Hela datamängden som {label}{packed['sv']}, version {self.version}.",
-            "en": f"The whole dataset as {label}{packed['en']}, version {self.version}.",
-        })
+        self.texts(dist, DCTERMS.title, title)
+        self.texts(dist, DCTERMS.description, description)
         self.add(dist, DCAT.mediaType, self.typed(media_type_iri(media_type), DCTERMS.MediaType))
         if gz:
             self.add(dist, DCAT.compressFormat, self.typed(media_type_iri(GZIP), DCTERMS.MediaType))
