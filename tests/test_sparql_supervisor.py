@@ -85,6 +85,7 @@ def test_the_same_query_again_is_answered_from_the_cache(server) -> None:
     assert first.status_code == again.status_code == 200
     assert first.headers["server-timing"].startswith("engine;dur=")
     assert again.headers["server-timing"] == 'cache;desc="hit"'
+    assert "Server-Timing" in again.headers["access-control-expose-headers"]  # readable from a web page
     assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
     assert again.headers["content-type"] == first.headers["content-type"]
     # another format is another answer

@@ -29,7 +29,8 @@ from .sparql_sd import service_description
 
 ALLOW = "GET, HEAD, POST, OPTIONS"
 CORS = {"Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "ETag, Last-Modified, Result-Truncated, Retry-After"}
+        "Access-Control-Expose-Headers": "ETag, Last-Modified, Result-Truncated, Retry-After, Server-Timing",
+        "Timing-Allow-Origin": "*"}
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
