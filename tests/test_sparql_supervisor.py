@@ -77,6 +77,41 @@ def test_a_timed_out_query_gets_its_process_replaced_and_others_in_flight_still_
     server.wait_for_log(f"serving process {first} retires (it gave up on a query); {second} takes over")
 
 
+def test_keep_alive_clients_see_no_error_while_processes_are_replaced(server) -> None:
+    """A retiring process closes a kept-alive connection only after an answer with `Connection: close`."""
+    stop = time.monotonic() + 6
+    outcomes: list[str] = []
+
+    def client(i: int) -> None:
+        with httpx.Client(timeout=30) as c:
+            n = 0
+            while time.monotonic() < stop:
+                n += 1
+                try:
+                    r = c.get(server.url + "/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # {i} {n}"})
+                    outcomes.append(str(r.status_code))
+                except httpx.TransportError as exc:
+                    outcomes.append(type(exc).__name__)
+
+    def timeouts() -> int:
+        count = 0
+        while time.monotonic() < stop - 1:
+            r = httpx.get(server.url + "/sparql", params={"query": f"{SLOW} # {time.time()}", "timeout": "0.4"},
+                          timeout=30)
+            count += r.status_code == 503
+            time.sleep(0.3)
+        return count
+
+    with ThreadPoolExecutor(5) as pool:
+        clients = [pool.submit(client, i) for i in range(4)]
+        replaced = pool.submit(timeouts).result()
+        for c in clients:
+            c.result()
+    assert replaced >= 3
+    errors = [o for o in outcomes if o != "200"]
+    assert not errors and len(outcomes) > 100, (errors[:5], len(outcomes))
+
+
 def test_the_same_query_again_is_answered_from_the_cache(server) -> None:
     query = f"SELECT ?s WHERE {{ ?s ?p ?o }} ORDER BY ?s LIMIT 3 # {time.time()}"
     json_ = {"accept": "application/sparql-results+json"}

@@ -1,5 +1,10 @@
-"""One line per request on standard error, written directly: uvicorn's access log goes through the
-logging module's formatters, which cost as much per request as a lookup query takes to answer."""
+"""The outermost layer of the served app: one access-log line per request, and `Connection: close`
+on every answer once the serving process is retiring.
+
+The log line is written directly: uvicorn's access log goes through the logging module's
+formatters, which cost as much per request as a lookup query takes to answer. A retiring process
+(supervisor.py) closes each keep-alive connection only after an answer that says so, never under
+a client that is sending its next request: the client reconnects, to the replacement."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ MAX_TARGET = 300  # characters of the request target kept in a line (queries can
 class AccessLog:
     def __init__(self, app, stream=None):
         self.app, self.stream = app, stream or sys.stderr
+        self.closing = False  # set in a retiring serving process
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -22,6 +28,8 @@ class AccessLog:
         async def send_status(message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
+                if self.closing:
+                    message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             await send(message)
 
         try:

@@ -17,6 +17,7 @@ the copy, instead of reloading it. The parent runs no event loop, so the childre
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import gc
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
-from .sparql_engine import PAGE, RETIRED_SIGNAL, QueryEngine
+from .sparql_engine import PAGE, RETIRED_MEMORY, RETIRED_SIGNAL, QueryEngine
 
 TICK = 0.05  # seconds between two looks at the serving processes
 GRACE = 1.0  # a query's deadline plus this, and its process is killed if it has not retired
@@ -257,10 +258,25 @@ class Supervisor:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         server = uvicorn.Server(self.config)
 
-        def retire(why: float) -> None:
+        front = self.config.app  # the AccessLog layer (serve.py)
+
+        async def drain() -> None:
+            """Exit once every connection has closed: each after an answer saying `Connection: close`,
+            an idle one at uvicorn's keep-alive timeout; at the latest just before the supervisor's limit."""
+            deadline = time.monotonic() + LINGER - 1
+            while server.server_state.connections and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            server.should_exit = True
+
+        def retire(why: float) -> None:  # called in the event loop
             for listener in getattr(server, "servers", []):
                 listener.close()  # stop accepting now: the replacement takes the next connection
-            server.should_exit = True  # finish what is in flight, then exit
+            if hasattr(front, "closing"):
+                front.closing = True
+            if why == RETIRED_MEMORY:  # memory is still growing: finish now
+                server.should_exit = True
+            else:
+                asyncio.get_running_loop().create_task(drain())
 
         if self.engine is not None:
             import pyoxigraph as ox
