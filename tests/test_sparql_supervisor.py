@@ -147,9 +147,15 @@ def test_without_a_cache_every_answer_comes_from_the_engine(settings, built) -> 
 def test_a_large_store_is_served_from_disk_until_its_copy_is_loaded(settings, built) -> None:
     s = start_server(settings, {}, "--copy-first-below", "0")  # every store counts as large here
     try:
-        answers = [ask(s.url, n=str(i)) for i in range(3)]  # whichever store answers, the answer is the same
+        answers = []
+        with httpx.Client(timeout=30) as kept_alive:  # across the switch, on one connection while it lasts
+            deadline = time.monotonic() + 30
+            while not any("serves from the in-memory copy" in line for line in s.log) and time.monotonic() < deadline:
+                answers.append(kept_alive.get(s.url + "/sparql", params={"query": "ASK { ?s ?p ?o }",
+                                                                        "n": str(len(answers))}))
+            answers += [kept_alive.get(s.url + "/sparql", params={"query": "ASK { ?s ?p ?o }", "n": f"after{i}"})
+                        for i in range(20)]
         line = s.wait_for_log("serves from the in-memory copy")
-        answers += [ask(s.url, n=str(i)) for i in range(3, 6)]
         assert all(a.status_code == 200 and a.json()["boolean"] is True for a in answers)
         assert "retires (the in-memory copy is ready)" in "".join(s.log)
         new = int(line.split("serving process ")[1].split()[0])

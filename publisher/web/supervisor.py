@@ -131,7 +131,8 @@ class Supervisor:
         if current is not None:
             why = current.table[0] if current.table is not None else 0.0
             if why:
-                self._retire(current, "it gave up on a query", signal_it=False)
+                reason = "it reached the memory cap" if why == RETIRED_MEMORY else "it gave up on a query"
+                self._retire(current, reason, signal_it=False)
             elif self.copy is not None and not current.memory:
                 self._retire(current, "the in-memory copy is ready", signal_it=True)
                 if self.current is not None:
@@ -172,7 +173,7 @@ class Supervisor:
         self.current = None
         if signal_it:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(child.pid, signal.SIGTERM)  # uvicorn's graceful shutdown
+                os.kill(child.pid, signal.SIGUSR1)  # retire as after a time limit (see _serve)
         if not self.stopping:
             self.current = self._fork()
             self.replacements += 1
@@ -256,9 +257,10 @@ class Supervisor:
             return 1
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        server = uvicorn.Server(self.config)
-
+        server = ServingServer(self.config)
+        signal.signal(signal.SIGUSR1, server.request_retirement)  # the supervisor: the copy is ready
         front = self.config.app  # the AccessLog layer (serve.py)
+        retiring = [False]
 
         async def drain() -> None:
             """Exit once every connection has closed: each after an answer saying `Connection: close`,
@@ -269,6 +271,9 @@ class Supervisor:
             server.should_exit = True
 
         def retire(why: float) -> None:  # called in the event loop
+            if retiring[0]:
+                return
+            retiring[0] = True
             for listener in getattr(server, "servers", []):
                 listener.close()  # stop accepting now: the replacement takes the next connection
             if hasattr(front, "closing"):
@@ -289,8 +294,27 @@ class Supervisor:
                     unavailable = f"the query store could not be opened ({type(exc).__name__})"
                     log(f"{unavailable}: {exc}")
             self.engine.attach(store, table, retire, unavailable)
+            server.retire = self.engine.retire  # marks the shared table too
+        else:
+            server.retire = retire
         server.run(sockets=[self.sock])
         return 0
+
+
+class ServingServer(uvicorn.Server):
+    """uvicorn's server, told to retire by SIGUSR1; the retirement runs in the event loop, at a tick."""
+
+    retire = None  # set by Supervisor._serve
+    retirement_requested = False
+
+    def request_retirement(self, signum, frame) -> None:
+        self.retirement_requested = True
+
+    async def on_tick(self, counter: int) -> bool:
+        if self.retirement_requested and self.retire is not None:
+            self.retirement_requested = False
+            self.retire(RETIRED_SIGNAL)
+        return await super().on_tick(counter)
 
 
 def _describe(status: int) -> str:
