@@ -20,7 +20,7 @@ def serve(settings: Settings, host: str, port: int, sparql: SparqlConfig | None 
                             proxy_headers=False, loop="uvloop", http="httptools",
                             timeout_graceful_shutdown=int(sparql.timeout) + 5)
     sock = listening_socket(host, port)
-    supervisor = Supervisor(app, sock, config, service.engine if service else None,
+    supervisor = Supervisor(sock, config, service.engine if service else None,
                             str(service.store_path) if service else None, sparql.memory_copy,
                             service.quads if service else None, sparql.copy_first_below)
     return supervisor.run()

@@ -99,7 +99,7 @@ class SparqlService:
                 check_query(query, config.max_query_length, config.max_depth)
             except QueryRejected as exc:
                 raise HTTPException(400, str(exc), headers=CORS) from None
-            reply = await self.run(call.client, job, timeout)
+            reply = await self.evaluate(call.client, job, timeout)
         body = reply["body"]
         headers = {**CORS, "X-Content-Type-Options": "nosniff", "Server-Timing": reply["timing"]}
         if reply["truncated"] is not None:
@@ -122,12 +122,13 @@ class SparqlService:
 
     async def run(self, client: str, job: dict, timeout: float) -> dict:
         """Answer a job from the cache or the engine, within the client's budget; errors become HTTP errors."""
-        config = self.config
         job = self.complete(job)
+        return self.cached(job) or await self.evaluate(client, job, timeout)
+
+    async def evaluate(self, client: str, job: dict, timeout: float) -> dict:
+        """Answer a completed job from the engine (and keep the answer), within the client's budget."""
+        config = self.config
         key = ResultCache.key(job)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return {**cached, "timing": 'cache;desc="hit"'}
         if self.clients[client] >= config.per_client:
             raise HTTPException(429, f"at most {config.per_client} queries per client at once; retry shortly",
                                 headers={"Retry-After": "1", **CORS})

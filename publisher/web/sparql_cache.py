@@ -18,7 +18,7 @@ class ResultCache:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.entries: OrderedDict[tuple, dict] = OrderedDict()
-        self.size = self.hits = self.misses = 0
+        self.size = 0
 
     @staticmethod
     def key(job: dict) -> tuple:
@@ -32,11 +32,8 @@ class ResultCache:
 
     def get(self, key: tuple) -> dict | None:
         reply = self.entries.get(key)
-        if reply is None:
-            self.misses += 1
-            return None
-        self.entries.move_to_end(key)
-        self.hits += 1
+        if reply is not None:
+            self.entries.move_to_end(key)
         return reply
 
     def put(self, key: tuple, reply: dict) -> None:

@@ -11,7 +11,7 @@ The parent binds the listening socket, builds the app once, and forks one *servi
   is still there once its last query deadline (plus a grace period) has passed;
 - on SIGTERM/SIGINT stops the serving processes gracefully and exits.
 
-Forking from the parent that holds the copy makes a replacement serve within milliseconds, with
+Forking from the parent that holds the copy makes a replacement serve within a tenth of a second, with
 the copy, instead of reloading it. The parent runs no event loop, so the children start clean.
 """
 
@@ -69,16 +69,15 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 class Supervisor:
-    def __init__(self, app, sock: socket.socket, config: uvicorn.Config, engine: QueryEngine | None,
+    def __init__(self, sock: socket.socket, config: uvicorn.Config, engine: QueryEngine | None,
                  store_path: str | None, memory_copy: bool, quads: int | None, copy_first_below: int = 20_000):
-        self.app, self.sock, self.config, self.engine = app, sock, config, engine
+        self.sock, self.config, self.engine = sock, config, engine
         self.store_path, self.quads, self.copy_first_below = store_path, quads, copy_first_below
         self.want_copy = memory_copy and engine is not None and store_path is not None
         self.copy = None  # the in-memory store, once loaded
         self.current: Child | None = None
         self.retiring: list[Child] = []
         self.stopping = False
-        self.replacements = 0
         self.failed_starts = 0
         self.next_start = 0.0  # no replacement before this time (backing off after failed starts)
         self.exit_code = 0
@@ -176,7 +175,6 @@ class Supervisor:
                 os.kill(child.pid, signal.SIGUSR1)  # retire as after a time limit (see _serve)
         if not self.stopping:
             self.current = self._fork()
-            self.replacements += 1
             log(f"serving process {child.pid} retires ({why}); {self.current.pid} takes over")
 
     def _kill(self, child: Child) -> None:
