@@ -7,6 +7,7 @@ GET without a query answers the service description, or the query page to a brow
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ CORS = {"Access-Control-Allow-Origin": "*",
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
+INLINE_CHECK = 4096  # characters: a query this short is checked in the event loop (well under a millisecond)
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 
 
@@ -73,7 +75,7 @@ class SparqlService:
         self.store_path = store_for(store_dir, config.extra_graphs)
         self.quads = release.manifest.get("store", {}).get("quads")
         # attached to its store by the serving process (supervisor.py)
-        self.engine = QueryEngine(config.workers, config.max_waiting, config.memory_mb)
+        self.engine = QueryEngine(config.workers, config.max_waiting, config.memory_mb, config.max_query_length)
         self.cache = ResultCache(config.cache_mb * 2**20)
         self.clients: Counter[str] = Counter()
         self.handlers: dict = {}  # method -> handler, set by sparql_router
@@ -96,7 +98,10 @@ class SparqlService:
         reply = self.cached(job)  # a query answered before was checked before
         if reply is None:
             try:
-                check_query(query, config.max_query_length, config.max_depth)
+                if len(query) > INLINE_CHECK:  # a long query is checked off the event loop
+                    await asyncio.to_thread(check_query, query, config.limits)
+                else:
+                    check_query(query, config.limits)
             except QueryRejected as exc:
                 raise HTTPException(400, str(exc), headers=CORS) from None
             reply = await self.evaluate(call.client, job, timeout)
@@ -137,7 +142,7 @@ class SparqlService:
         self.clients[client] += 1
         started = time.perf_counter()
         try:
-            reply = await self.engine.run(job, timeout)
+            reply = await self.engine.run(job, timeout, client)
         except QueryTimeout:
             raise HTTPException(503, f"the query ran longer than the time limit of {timeout:g} s and was "
                                 "stopped; make it more selective (LIMIT, fewer unbound patterns)",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
+from .sparql_guard import Limits
 
 RDF_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".rdf": "RDF_XML", ".owl": "RDF_XML",
                 ".jsonld": "JSON_LD", ".nq": "N_QUADS", ".trig": "TRIG"}
@@ -23,7 +24,9 @@ class SparqlConfig:
       process is replaced (see supervisor.py).
     - max_rows: rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned; more are cut, and the
       response says so (`Result-Truncated` header, and a note in JSON, XML and Turtle).
-    - max_query_length, max_depth: checked before parsing (characters; bracket nesting).
+    - max_query_length, max_depth, max_chain, max_patterns: checked on the query's tokens before
+      the engine parses it (characters; bracket nesting; operators in one flat chain; triple
+      patterns). See sparql_guard for why each is bounded.
     - max_body: bytes of a POST body (413 beyond).
     - per_client: queries one client address may have running or waiting at once (429 beyond).
     - max_waiting: queries waiting for a slot, all clients together (503 beyond).
@@ -44,6 +47,8 @@ class SparqlConfig:
     max_rows: int = 10_000
     max_query_length: int = 50_000
     max_depth: int = 100
+    max_chain: int = 128
+    max_patterns: int = 100
     max_body: int = 256 * 1024
     per_client: int = 4
     max_waiting: int = 32
@@ -53,6 +58,10 @@ class SparqlConfig:
     copy_first_below: int = 20_000
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     yasgui_dir: Path | None = None  # default: the project's node_modules/@zazuko/yasgui/build
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.max_query_length, self.max_depth, self.max_chain, self.max_patterns)
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.timeout <= 0 or self.max_rows < 1 or self.cache_mb < 0:

@@ -9,6 +9,11 @@ table in shared memory where this engine writes the deadline of every running qu
   stops accepting connections, finishes the requests it already has (their own deadlines still
   apply) and exits. The supervisor forks a replacement at once, so new requests never wait, and
   SIGKILLs the old process if it is still there past the last deadline plus a grace period.
+- Query threads get a stack sized for the longest query accepted (`stack_for`): the engine's
+  parser recurses once per nesting level, and a default 8 MB thread stack overflows (SIGSEGV,
+  the whole process) at about 6,000 levels. At 8 KB per character, the deepest nest that fits
+  in the length limit uses about a quarter of it (tests/test_sparql_attacks.py proves it). The
+  stack is reserved, not used: only the pages a query touches count as memory.
 - A memory watchdog thread stops the process when its resident memory passes the cap: the
   longest-running query is answered 400 (it needed too much), the others 503 with Retry-After.
 """
@@ -24,6 +29,9 @@ from collections.abc import Callable
 
 from .sparql_execute import clean, error, execute
 
+STACK_PER_CHARACTER = 8 * 1024  # bytes of query-thread stack per character of the longest query accepted
+MIN_STACK = 64 * 2**20
+WHO_BYTES = 160  # per query slot: the client's address and the start of its query, for the supervisor's log
 RETIRED_TIMEOUT, RETIRED_MEMORY, RETIRED_SIGNAL = 1.0, 2.0, 3.0  # values of table[0]
 WATCH_INTERVAL = 0.02  # seconds between two looks at the resident memory
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -45,6 +53,27 @@ class EngineStopped(Exception):
         self.blamed = blamed
 
 
+def note_running(who, slot: int, client: str, query: str) -> None:
+    """Write `client` and the start of `query` in the slot's row of the shared bytes."""
+    if who is not None:
+        text = f"{client} {' '.join(query.split())}".encode("utf-8", "replace")[:WHO_BYTES - 1]
+        who[slot * WHO_BYTES:(slot + 1) * WHO_BYTES] = text.ljust(WHO_BYTES, b"\0")
+
+
+def running_on(table, who) -> list[str]:
+    """What the slots of a serving process were running (client, then the query's start), from its shared rows."""
+    if table is None or who is None:
+        return []
+    return [bytes(who[slot * WHO_BYTES:(slot + 1) * WHO_BYTES]).rstrip(b"\0").decode("utf-8", "replace")
+            for slot, deadline in enumerate(list(table)[1:]) if deadline]
+
+
+def stack_for(max_query_length: int) -> int:
+    """Bytes of stack for a query thread that must parse any query of up to `max_query_length` characters."""
+    size = max(MIN_STACK, STACK_PER_CHARACTER * max_query_length)
+    return (size + PAGE - 1) // PAGE * PAGE
+
+
 def resident_mb() -> float:
     with open("/proc/self/statm", "rb") as f:
         return int(f.read().split()[1]) * PAGE / 2**20
@@ -57,11 +86,13 @@ class QueryEngine:
     attached in the serving process to its store, its row of the shared table and its retire hook.
     """
 
-    def __init__(self, slots: int, max_waiting: int, memory_mb: int | None = None):
+    def __init__(self, slots: int, max_waiting: int, memory_mb: int | None = None, max_query_length: int = 50_000):
         self.slots, self.max_waiting, self.memory_mb = slots, max_waiting, memory_mb
+        self.stack_bytes = stack_for(max_query_length)
         self.store = None
         self.unavailable: str | None = None  # why there is no store, when it could not be opened
         self.table = None  # shared doubles: [0] retired (why), [1 + slot] deadline (monotonic) or 0
+        self.who = None  # shared bytes: WHO_BYTES per slot, the client and query running there
         self._retire: Callable[[float], None] = lambda why: None
         self._jobs: queue.SimpleQueue | None = None
         self._idle: asyncio.Queue[int] | None = None
@@ -70,10 +101,12 @@ class QueryEngine:
         self.waiting = 0
         self.retired = False
 
-    def attach(self, store, table, retire: Callable[[float], None], unavailable: str | None = None) -> None:
+    def attach(self, store, table, retire: Callable[[float], None], unavailable: str | None = None,
+               who=None) -> None:
         """In the serving process: the store to query (None: `unavailable` says why), the shared
-        table, how to retire."""
+        table, how to retire, where to note who runs what (read by the supervisor if the process dies)."""
         self.store, self.table, self._retire, self.unavailable = store, table, retire, unavailable
+        self.who = who
 
     @property
     def busy(self) -> bool:
@@ -91,8 +124,12 @@ class QueryEngine:
         if self._idle is None:
             self._loop = asyncio.get_running_loop()
             self._jobs = queue.SimpleQueue()
-            for slot in range(self.slots):
-                threading.Thread(target=self._work, name=f"sparql-{slot}", daemon=True).start()
+            default = threading.stack_size(self.stack_bytes)
+            try:
+                for slot in range(self.slots):
+                    threading.Thread(target=self._work, name=f"sparql-{slot}", daemon=True).start()
+            finally:
+                threading.stack_size(default)
             self._idle = asyncio.Queue()
             for slot in range(self.slots):
                 self._idle.put_nowait(slot)
@@ -100,8 +137,9 @@ class QueryEngine:
                 threading.Thread(target=self._watch_memory, name="sparql-memory", daemon=True).start()
         return self._idle
 
-    async def run(self, job: dict, timeout: float) -> dict:
-        """Evaluate `job` (see sparql_execute.execute) within `timeout` seconds, waiting included."""
+    async def run(self, job: dict, timeout: float, client: str = "") -> dict:
+        """Evaluate `job` (see sparql_execute.execute) within `timeout` seconds, waiting included;
+        `client` is named in the supervisor's log should the process die while it runs."""
         if self.store is None:
             raise StoreUnavailable(self.unavailable or "the query store is not open")
         idle = self._start()
@@ -120,6 +158,7 @@ class QueryEngine:
         table = self.table
         if table is not None:
             table[1 + slot] = time.monotonic() + max(0.0, deadline - loop.time())
+        note_running(self.who, slot, client, job.get("query", ""))
         answer = loop.create_future()
         self._running[answer] = loop.time()
 

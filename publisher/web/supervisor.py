@@ -32,13 +32,16 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
-from .sparql_engine import PAGE, RETIRED_MEMORY, RETIRED_SIGNAL, QueryEngine
+from . import net_fence
+from .sparql_engine import PAGE, RETIRED_MEMORY, RETIRED_SIGNAL, WHO_BYTES, QueryEngine, running_on
 
 TICK = 0.05  # seconds between two looks at the serving processes
 GRACE = 1.0  # a query's deadline plus this, and its process is killed if it has not retired
 LINGER = 10.0  # a retiring process may finish sending what it has for this long after retiring
-EARLY_END = 2.0  # a serving process that ends this soon after its start did not start at all
-GIVE_UP_AFTER = 5  # serving processes in a row that did not start: stop, and say so
+EARLY_END = 2.0  # serving processes that end this soon after their start are replaced with back-off
+GIVE_UP_AFTER = 5  # serving processes in a row that never got ready, none ever had: stop, and say so
+MAX_BACK_OFF = 2.0  # seconds; the socket stays open meanwhile, so connections wait in its queue
+EXIT_NO_SERVER = 4  # no serving process ever started
 PR_SET_PDEATHSIG = 1
 SERVING_COPY = "serves from the in-memory copy"  # logged once the switch is made (the benchmark waits for it)
 
@@ -48,6 +51,8 @@ class Child:
     pid: int
     table: object  # the shared doubles of its QueryEngine
     memory: bool  # serving from the in-memory copy
+    who: object = None  # the shared bytes where its QueryEngine notes who runs what
+    ready: object = None  # a shared flag, set once it listens
     started: float = field(default_factory=time.monotonic)
     retired_at: float | None = None
     last_deadline: float = 0.0
@@ -78,7 +83,8 @@ class Supervisor:
         self.current: Child | None = None
         self.retiring: list[Child] = []
         self.stopping = False
-        self.failed_starts = 0
+        self.failed_starts = 0  # serving processes in a row that ended soon after their start
+        self.ever_ready = False  # some serving process has listened: never give up after that
         self.next_start = 0.0  # no replacement before this time (backing off after failed starts)
         self.exit_code = 0
 
@@ -127,6 +133,8 @@ class Supervisor:
         now = time.monotonic()
         self._reap()
         current = self.current
+        if current is not None and current.ready is not None and current.ready.value:
+            self.ever_ready = True
         if current is not None:
             why = current.table[0] if current.table is not None else 0.0
             if why:
@@ -197,18 +205,35 @@ class Supervisor:
             if pid == 0:
                 return
             if self.current is not None and pid == self.current.pid:
-                if time.monotonic() - self.current.started < EARLY_END:
-                    self.failed_starts += 1
-                    if self.failed_starts >= GIVE_UP_AFTER:
-                        log(f"{self.failed_starts} serving processes in a row ended as they started "
-                            f"(the last: {_describe(status)}); giving up")
-                        self.stopping, self.exit_code = True, 1
-                    self.next_start = time.monotonic() + min(5.0, 0.2 * 2 ** self.failed_starts)
-                else:
-                    self.failed_starts = 0
-                log(f"serving process {pid} ended unexpectedly ({_describe(status)}); replacing it")
+                self._ended(self.current, status)
                 self.current = None
             self.retiring = [c for c in self.retiring if c.pid != pid]
+
+    def _ended(self, child: Child, status: int) -> None:
+        """The current serving process ended by itself: say why, and when its replacement starts.
+
+        A process that died while answering queries names them (and their clients). Requests can
+        never make the supervisor give up: only a server that has never got a process ready does,
+        after GIVE_UP_AFTER tries; otherwise it backs off (at most MAX_BACK_OFF) and keeps trying.
+        """
+        if child.ready is not None and child.ready.value:
+            self.ever_ready = True
+        running = running_on(child.table, child.who)
+        early = time.monotonic() - child.started < EARLY_END
+        self.failed_starts = self.failed_starts + 1 if early else 0
+        if running:
+            log(f"serving process {child.pid} died ({_describe(status)}) while answering "
+                + "; ".join(f"[{r}]" for r in running) + "; replacing it")
+        elif child.ready is not None and not child.ready.value and not self.ever_ready:
+            log(f"serving process {child.pid} ended before it was ready ({_describe(status)})")
+            if self.failed_starts >= GIVE_UP_AFTER:
+                log(f"{self.failed_starts} serving processes in a row ended before they were ready; giving up")
+                self.stopping, self.exit_code = True, EXIT_NO_SERVER
+                return
+        else:
+            log(f"serving process {child.pid} ended unexpectedly ({_describe(status)}); replacing it")
+        if self.failed_starts:
+            self.next_start = time.monotonic() + min(MAX_BACK_OFF, 0.05 * 2 ** self.failed_starts)
 
     def _stop_all(self) -> None:
         children = [c for c in [self.current, *self.retiring] if c is not None]
@@ -233,6 +258,8 @@ class Supervisor:
 
     def _fork(self) -> Child:
         table = multiprocessing.RawArray("d", 1 + self.engine.slots) if self.engine is not None else None
+        who = multiprocessing.RawArray("c", WHO_BYTES * self.engine.slots) if self.engine is not None else None
+        ready = multiprocessing.RawValue("b", 0)
         memory = self.copy is not None
         gc.collect()
         gc.freeze()  # the parent's objects stay in shared pages: the collector need not touch them
@@ -241,21 +268,25 @@ class Supervisor:
         if pid == 0:  # the serving process
             code = 1
             try:
-                code = self._serve(table, memory, parent)
+                code = self._serve(table, who, ready, memory, parent)
             finally:
                 os._exit(code)  # never return into the parent's loop (threads stuck in a query die here)
-        return Child(pid=pid, table=table, memory=memory)
+        return Child(pid=pid, table=table, memory=memory, who=who, ready=ready)
 
     # --- the serving process ---------------------------------------------------------------------
 
-    def _serve(self, table, memory: bool, parent: int) -> int:
+    def _serve(self, table, who, ready, memory: bool, parent: int) -> int:
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the parent
         if os.getppid() != parent:  # the supervisor ended before the death signal was set up
             return 1
+        why_not = net_fence.install()  # before any thread: every thread inherits it
+        if why_not:
+            log(f"{why_not}: SERVICE is still refused by the query guard")
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         server = ServingServer(self.config)
+        server.ready = ready
         signal.signal(signal.SIGUSR1, server.request_retirement)  # the supervisor: the copy is ready
         front = self.config.app  # the AccessLog layer (serve.py)
         retiring = [False]
@@ -291,7 +322,7 @@ class Supervisor:
                 except (OSError, RuntimeError) as exc:  # the pages are still served; /sparql answers 503 saying why
                     unavailable = f"the query store could not be opened ({type(exc).__name__})"
                     log(f"{unavailable}: {exc}")
-            self.engine.attach(store, table, retire, unavailable)
+            self.engine.attach(store, table, retire, unavailable, who)
             server.retire = self.engine.retire  # marks the shared table too
         else:
             server.retire = retire
@@ -303,7 +334,13 @@ class ServingServer(uvicorn.Server):
     """uvicorn's server, told to retire by SIGUSR1; the retirement runs in the event loop, at a tick."""
 
     retire = None  # set by Supervisor._serve
+    ready = None  # the supervisor's shared flag, set once listening
     retirement_requested = False
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets=sockets)
+        if self.ready is not None and self.started:
+            self.ready.value = 1
 
     def request_retirement(self, signum, frame) -> None:
         self.retirement_requested = True
