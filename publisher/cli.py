@@ -15,7 +15,6 @@ from .settings import DEFAULT_BASE_URI, Settings
 
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
-EXIT_BAD_INPUT = 2
 EXIT_DUMP_MISMATCH = 3
 EXIT_INTERRUPTED = 130
 
@@ -65,6 +64,11 @@ def parser() -> argparse.ArgumentParser:
                        help="memory for answers of queries asked again, in MB; 0 turns the cache off (default: 32)")
     serve.add_argument("--per-client", type=int, default=4,
                        help="SPARQL queries one client may run at once before 429 (default: 4)")
+    serve.add_argument("--header-timeout", type=float, default=20.0, metavar="SECONDS",
+                       help="time a client has to send a complete request head before 408 (default: 20)")
+    serve.add_argument("--forwarded-allow-ips", default="", metavar="ADDRESSES",
+                       help="reverse proxies (comma-separated addresses, * for any) trusted to name the client in "
+                            "X-Forwarded-For; the per-client query limit then applies per visitor (default: none)")
     return p
 
 
@@ -106,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
                                   memory_copy=args.query_store == "memory", cache_mb=args.query_cache_mb,
                                   copy_first_below=args.copy_first_below,
                                   extra_graphs=tuple(parse_extra_graph(g) for g in args.extra_graph))
-            if serve(settings, host=args.host, port=args.port, sparql=sparql) != 0:
-                return EXIT_BAD_INPUT  # the serving process could not start (the log says why)
+            code = serve(settings, host=args.host, port=args.port, sparql=sparql,
+                         forwarded_allow_ips=args.forwarded_allow_ips, header_timeout=args.header_timeout)
+            if code:
+                return code  # no serving process could start (the log says why)
         return EXIT_OK
     except PublisherError as exc:
         print(f"error: {exc}", file=sys.stderr)

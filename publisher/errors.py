@@ -63,3 +63,9 @@ class DumpMismatch(PublisherError):
     """A dump re-parsed by an independent parser does not hold the graph we meant to write."""
 
     exit_code = 3
+
+
+class ReleaseIOError(PublisherError):
+    """The release could not be written (disk full, read-only, permissions); nothing was published."""
+
+    exit_code = 5

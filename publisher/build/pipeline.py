@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from .observations import Cube, load_observations
 from .store import STORE_DIR, write_store
 from .to_rdf import ontology_graph, to_rdf
 from .validate import ValidationResult, shapes_graph, validate
+from .workspace import claim, io_error
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATASET_STEM = "klimatsamarbeten"
@@ -107,6 +109,16 @@ def check(settings: Settings, progress: Progress = stderr_progress) -> Validatio
 
 
 def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResult:
+    lock = claim(settings.dist_dir)  # before the validation: a target that cannot be written is found now
+    try:
+        return _build(settings, progress)
+    except OSError as exc:
+        raise io_error("write the release", exc) from exc
+    finally:
+        os.close(lock)
+
+
+def _build(settings: Settings, progress: Progress) -> BuildResult:
     step = _Steps(progress, 5)
     data, version, graph, ontology, cube, result = prepare(settings, step)
     if not result.conforms:

@@ -7,17 +7,23 @@ import uvicorn
 from ..settings import Settings
 from .access_log import AccessLog
 from .app import create_app
+from .http_limits import HeadLimits, limited_protocol
 from .sparql_config import SparqlConfig
 from .supervisor import Supervisor, listening_socket
 
 
-def serve(settings: Settings, host: str, port: int, sparql: SparqlConfig | None = None) -> int:
+def serve(settings: Settings, host: str, port: int, sparql: SparqlConfig | None = None,
+          forwarded_allow_ips: str = "", header_timeout: float = 20.0) -> int:
+    """Serve until stopped; the exit code. `forwarded_allow_ips`: proxies (comma-separated addresses,
+    `*` for any) whose X-Forwarded-For / X-Forwarded-Proto name the client; none by default."""
     sparql = sparql or SparqlConfig()
     app = create_app(settings, sparql)
     service = getattr(app.state, "sparql", None)
     front = getattr(app.state, "sparql_front", None)
+    head = HeadLimits(target_bytes=3 * sparql.max_query_length + 8 * 1024, head_seconds=header_timeout)
     config = uvicorn.Config(AccessLog(front(app) if front else app), log_level="info", access_log=False,
-                            proxy_headers=False, loop="uvloop", http="httptools",
+                            proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or None,
+                            loop="uvloop", http=limited_protocol(head),
                             timeout_graceful_shutdown=int(sparql.timeout) + 5)
     sock = listening_socket(host, port)
     supervisor = Supervisor(sock, config, service.engine if service else None,

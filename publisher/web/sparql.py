@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from ..namespaces import REUSED, vocab
 from .caching import is_not_modified, strong_etag, validator_headers
@@ -46,12 +47,10 @@ class Call:
     method: str
     headers: Mapping[str, str]  # lower-case names
     client: str
-    endpoint: str  # the absolute URL of /sparql, the base IRI of the query
 
     @classmethod
     def of(cls, request: Request) -> Call:
-        return cls(request.method, request.headers, request.client.host if request.client else "unknown",
-                   str(request.url.replace(query="", fragment="")))
+        return cls(request.method, request.headers, request.client.host if request.client else "unknown")
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,8 @@ class SparqlService:
         self.clients: Counter[str] = Counter()
         self.handlers: dict = {}  # method -> handler, set by sparql_router
         self.prefixes = {p: str(ns) for p, ns in REUSED.items()} | {"ks": str(vocab(base_uri))}
+        # the configured address, never the request's Host: answers are cached publicly
+        self.endpoint = base_uri.rstrip("/") + "/sparql"
 
     async def answer(self, call: Call, query: str, params: list[tuple[str, str]]) -> Reply:
         config = self.config
@@ -92,7 +93,7 @@ class SparqlService:
             if asked > 0:
                 timeout = min(timeout, asked)
         hint = next((v for k in ("format", "output", "results") for v in _all(params, k)), None)
-        job = self.complete({"query": query, "base_iri": call.endpoint, "accept": call.headers.get("accept"),
+        job = self.complete({"query": query, "base_iri": self.endpoint, "accept": call.headers.get("accept"),
                              "hint": hint, "default_graphs": _all(params, "default-graph-uri") or None,
                              "named_graphs": _all(params, "named-graph-uri") or None})
         reply = self.cached(job)  # a query answered before was checked before
@@ -199,11 +200,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
     if length and length.isdigit() and int(length) > limit:
         raise HTTPException(413, f"request body over {limit} bytes", headers=CORS)
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, f"request body over {limit} bytes", headers=CORS)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise HTTPException(413, f"request body over {limit} bytes", headers=CORS)
+            chunks.append(chunk)
+    except ClientDisconnect:  # nobody to answer: no traceback in the log either
+        raise HTTPException(400, "the client went away before its request body arrived", headers=CORS) from None
     return b"".join(chunks)
 
 
@@ -265,9 +269,8 @@ def sparql_router(release: Release, config: SparqlConfig, base_uri: str,
             raise HTTPException(406, f"the service description is available as {', '.join(offers)}", headers=CORS)
         else:
             fmt = next(f for f in BY_KEY.values() if f.media_type == chosen)
-            endpoint = str(request.url.replace(query="", fragment=""))
-            graph = service_description(endpoint, release.manifest.get("title", {}).get("en", "SPARQL endpoint"),
-                                        release.manifest.get("store", {}).get("quads"))
+            title = release.manifest.get("title", {}).get("en", "SPARQL endpoint")
+            graph = service_description(service.endpoint, title, release.manifest.get("store", {}).get("quads"))
             body, media_type = graph.serialize(format=fmt.rdflib, encoding="utf-8"), fmt.content_type
         etag = strong_etag(body)
         headers |= validator_headers(etag, release.last_modified, vary=("Accept",))

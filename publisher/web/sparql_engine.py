@@ -119,6 +119,8 @@ class QueryEngine:
             if self.table is not None:
                 self.table[0] = why
             self._retire(why)
+        elif why == RETIRED_MEMORY:  # already retiring, and still growing: the process must end now
+            self._retire(why)
 
     def _start(self) -> asyncio.Queue[int]:
         if self._idle is None:

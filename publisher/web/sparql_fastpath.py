@@ -18,7 +18,6 @@ from starlette.responses import Response
 from .errors import error_reply
 
 PATH = "/sparql"
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def error_response(request: Request, exc: HTTPException) -> Response:
@@ -27,19 +26,6 @@ def error_response(request: Request, exc: HTTPException) -> Response:
                                    request.headers.get("accept-language"))
     headers = {**(getattr(exc, "headers", None) or {}), "X-Content-Type-Options": "nosniff"}
     return Response(body, status_code=exc.status_code, media_type=media_type, headers=headers)
-
-
-def endpoint_url(scope, headers: dict[str, str]) -> str:
-    """The request's URL without query, as Starlette's `request.url` gives it."""
-    scheme = scope.get("scheme", "http")
-    host = headers.get("host")
-    if not host:
-        server = scope.get("server")
-        if server:
-            host = server[0] if server[1] == DEFAULT_PORTS.get(scheme) else f"{server[0]}:{server[1]}"
-        else:
-            host = "localhost"
-    return f"{scheme}://{host}{scope.get('root_path', '')}{scope['path']}"
 
 
 async def send_reply(send, reply, head: bool) -> None:
@@ -87,7 +73,7 @@ class SparqlFastPath:
         for name, value in scope["headers"]:
             headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))  # the first one, as Starlette
         client = scope.get("client")
-        call = Call(method, headers, client[0] if client else "unknown", endpoint_url(scope, headers))
+        call = Call(method, headers, client[0] if client else "unknown")
         reply = await self.service.answer(call, query, params)
         await send_reply(send, reply, method == "HEAD")
         return True

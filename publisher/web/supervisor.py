@@ -40,9 +40,11 @@ GRACE = 1.0  # a query's deadline plus this, and its process is killed if it has
 LINGER = 10.0  # a retiring process may finish sending what it has for this long after retiring
 EARLY_END = 2.0  # serving processes that end this soon after their start are replaced with back-off
 GIVE_UP_AFTER = 5  # serving processes in a row that never got ready, none ever had: stop, and say so
+MEMORY_EVERY = 10  # ticks between two looks at the serving processes' memory together
 MAX_BACK_OFF = 2.0  # seconds; the socket stays open meanwhile, so connections wait in its queue
 EXIT_NO_SERVER = 4  # no serving process ever started
 PR_SET_PDEATHSIG = 1
+LOG_BYTES = 4096  # PIPE_BUF on Linux: a write this long is never split
 SERVING_COPY = "serves from the in-memory copy"  # logged once the switch is made (the benchmark waits for it)
 
 
@@ -57,10 +59,16 @@ class Child:
     retired_at: float | None = None
     last_deadline: float = 0.0
     reasons: list[str] = field(default_factory=list)
+    killed: bool = False  # SIGKILL sent (it is reaped at a later tick)
 
 
 def log(message: str) -> None:
-    print(f"publisher serve [{os.getpid()}]: {message}", file=sys.stderr, flush=True)
+    """One line on stderr in one write (atomic on a pipe up to PIPE_BUF), so lines of the supervisor
+    and its serving processes never interleave."""
+    line = f"publisher serve [{os.getpid()}]: {message}".encode("utf-8", "replace")[:LOG_BYTES - 1] + b"\n"
+    sys.stderr.flush()
+    with contextlib.suppress(OSError):
+        os.write(sys.stderr.fileno(), line)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -87,12 +95,16 @@ class Supervisor:
         self.ever_ready = False  # some serving process has listened: never give up after that
         self.next_start = 0.0  # no replacement before this time (backing off after failed starts)
         self.exit_code = 0
+        # a stop waits for the serving processes' graceful shutdown (which waits for running queries)
+        self.stop_seconds = float(getattr(config, "timeout_graceful_shutdown", None) or 5) + GRACE
+        self.ticks = 0
 
     # --- the parent ------------------------------------------------------------------------------
 
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGHUP, self._on_signal)  # a closed terminal or a process manager: stop cleanly
         if self.want_copy and (self.quads or 0) < self.copy_first_below:
             self._load_copy()  # well under a second: serve from memory from the first request
             if self.copy is not None:
@@ -111,6 +123,9 @@ class Supervisor:
         return self.exit_code
 
     def _on_signal(self, signum, frame) -> None:
+        if not self.stopping:
+            log(f"{signal.Signals(signum).name}: stopping; queries running get their answers "
+                f"(at most {self.stop_seconds:g} s)")
         self.stopping = True
 
     def _load_copy(self) -> None:
@@ -155,9 +170,30 @@ class Supervisor:
         for child in list(self.retiring):
             deadlines = [d for d in list(child.table or [])[1:] if d]
             child.last_deadline = max([child.last_deadline, *deadlines])
+            if child.killed:
+                continue
             if now > max(child.retired_at + LINGER, child.last_deadline + GRACE) or self._too_big(child):
                 log(f"retiring process {child.pid} still running: killed")
                 self._kill(child)
+        self.ticks += 1
+        if self.ticks % MEMORY_EVERY == 0:
+            self._hold_memory_cap()
+
+    def _hold_memory_cap(self) -> None:
+        """The memory cap holds for all serving processes together (shared pages counted once, as PSS):
+        retiring processes, which only finish old requests, are killed first, the largest first."""
+        cap = self.engine.memory_mb if self.engine is not None else None
+        if not cap or not self.retiring:
+            return
+        sizes = {c.pid: pss_mb(c.pid) for c in [self.current, *self.retiring] if c is not None}
+        total = sum(sizes.values())
+        for child in sorted((c for c in self.retiring if not c.killed), key=lambda c: -sizes.get(c.pid, 0)):
+            if total <= cap:
+                break
+            log(f"serving processes use {total:.0f} MB together, over the cap of {cap} MB: "
+                f"retiring process {child.pid} ({sizes.get(child.pid, 0):.0f} MB) killed")
+            self._kill(child)
+            total -= sizes.get(child.pid, 0)
 
     def _overdue(self, child: Child, now: float) -> bool:
         return child.table is not None and any(d and d + GRACE < now for d in list(child.table)[1:])
@@ -186,6 +222,7 @@ class Supervisor:
             log(f"serving process {child.pid} retires ({why}); {self.current.pid} takes over")
 
     def _kill(self, child: Child) -> None:
+        child.killed = True
         with contextlib.suppress(ProcessLookupError):
             os.kill(child.pid, signal.SIGKILL)
         if child is self.current:
@@ -240,7 +277,7 @@ class Supervisor:
         for child in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + self.stop_seconds
         for child in children:
             while time.monotonic() < deadline:
                 try:
@@ -285,6 +322,7 @@ class Supervisor:
             log(f"{why_not}: SERVICE is still refused by the query guard")
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the supervisor decides what a hang-up means
         server = ServingServer(self.config)
         server.ready = ready
         signal.signal(signal.SIGUSR1, server.request_retirement)  # the supervisor: the copy is ready
@@ -300,6 +338,8 @@ class Supervisor:
             server.should_exit = True
 
         def retire(why: float) -> None:  # called in the event loop
+            if why == RETIRED_MEMORY:  # memory is still growing, retiring or not: finish now
+                server.should_exit = True
             if retiring[0]:
                 return
             retiring[0] = True
@@ -350,6 +390,18 @@ class ServingServer(uvicorn.Server):
             self.retirement_requested = False
             self.retire(RETIRED_SIGNAL)
         return await super().on_tick(counter)
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size of a process in MB (its shared pages divided among their sharers), 0 if gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError, ValueError):
+        pass
+    return 0.0
 
 
 def _describe(status: int) -> str:
