@@ -46,10 +46,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(dist: Path, port: int) -> subprocess.Popen:
+def start(dist: Path, port: int, log) -> subprocess.Popen:
+    """The server, its log going to the file `log` (a pipe nobody reads would fill up and stop it)."""
     process = subprocess.Popen([sys.executable, "-m", "publisher", "--root", str(ROOT), "--base-uri", BASE,
                                 "--dist", str(dist), "serve", "--port", str(port), "--forwarded-allow-ips",
-                                "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -111,7 +112,9 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "publisher", "--root", str(ROOT), "--base-uri", BASE, "--dist",
                         str(dist), "build"], check=True, capture_output=True)
         port = free_port()
-        server = start(dist, port)
+        log_path = Path(scratch) / "serve.log"
+        log_file = log_path.open("wb")
+        server = start(dist, port, log_file)
         url = f"http://127.0.0.1:{port}"
         try:
             paths = resource_paths(url, BASE)
@@ -147,7 +150,9 @@ def main() -> None:
             alive = httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=10).status_code == 200
         finally:
             server.send_signal(signal.SIGTERM)
-            log = server.communicate(timeout=60)[1]
+            server.wait(timeout=60)
+            log_file.close()
+            log = log_path.read_text(errors="replace")
     print("| run | clients | requests/s | p50 ms | p99 ms | 5xx | resets | note |")
     print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
