@@ -15,7 +15,10 @@ from .settings import DEFAULT_BASE_URI, Settings
 
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
+EXIT_BAD_INPUT = 2
 EXIT_DUMP_MISMATCH = 3
+EXIT_NO_SERVER = 4  # publisher serve: no serving process ever got ready (web/supervisor.py)
+EXIT_RELEASE_IO = 5  # the release could not be written (errors.ReleaseIOError)
 EXIT_INTERRUPTED = 130
 
 

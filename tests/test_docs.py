@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from publisher import cli
+from publisher import cli, errors
+from publisher.web import supervisor
 from publisher.settings import Settings
 
 from .conftest import ROOT
@@ -15,7 +16,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_every_exit_code_is_documented():
     codes = {v for k, v in vars(cli).items() if k.startswith("EXIT_")}
-    assert codes == {0, 1, 2, 3, 130}
+    assert codes == {0, 1, 2, 3, 4, 5, 130}
+    assert supervisor.EXIT_NO_SERVER == cli.EXIT_NO_SERVER
+    assert errors.ReleaseIOError.exit_code == cli.EXIT_RELEASE_IO
+    assert errors.SourceDataError.exit_code == errors.ConfigError.exit_code == cli.EXIT_BAD_INPUT
     for code in codes:
         assert re.search(rf"^\| {code} \|", README, re.MULTILINE), code
 
