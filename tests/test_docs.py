@@ -6,8 +6,8 @@ import dataclasses
 import re
 
 from publisher import cli, errors
-from publisher.web import supervisor
 from publisher.settings import Settings
+from publisher.web import supervisor
 
 from .conftest import ROOT
 
