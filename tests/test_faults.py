@@ -235,3 +235,32 @@ def test_a_full_disk_during_a_build_is_a_clear_error_and_publishes_nothing(setti
     assert not (dist / "current").exists()
     assert not [p for p in dist.iterdir() if p.name.startswith(".build-")]
 
+
+
+def test_the_memory_cap_holds_for_all_serving_processes_together() -> None:
+    """Three real processes of 150 MB each against a cap of 400 MB: the supervisor kills retiring
+    ones, the largest first, until the rest fit; the current one is left to its own watchdog."""
+    from publisher.web.sparql_engine import QueryEngine
+    from publisher.web.supervisor import Child, Supervisor, pss_mb
+
+    grow = "import sys, time; x = bytearray(int(sys.argv[1]) * 2**20); x[::4096] = b'x' * len(x[::4096]); " \
+           "print('ok', flush=True); time.sleep(60)"
+    sizes = {"current": 150, "old": 150, "older": 170}
+    procs = {name: subprocess.Popen([sys.executable, "-c", grow, str(mb)], stdout=subprocess.PIPE)
+             for name, mb in sizes.items()}
+    try:
+        for p in procs.values():
+            assert p.stdout.readline() == b"ok\n"
+        supervisor = Supervisor.__new__(Supervisor)
+        supervisor.engine = QueryEngine(1, 1, memory_mb=400)
+        supervisor.current = Child(procs["current"].pid, None, True)
+        supervisor.retiring = [Child(procs[name].pid, None, True, retired_at=time.monotonic())
+                               for name in ("old", "older")]
+        assert sum(pss_mb(p.pid) for p in procs.values()) > 400
+        supervisor._hold_memory_cap()
+        assert procs["older"].wait(timeout=5) == -signal.SIGKILL  # the largest retiring process
+        assert procs["old"].poll() is None and procs["current"].poll() is None  # 300 MB fit the cap
+    finally:
+        for p in procs.values():
+            p.kill()
+            p.wait()
