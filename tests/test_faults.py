@@ -89,11 +89,20 @@ def test_a_long_query_by_get_within_the_limit_still_works(server) -> None:
     assert httpx.get(server.url + "/sparql", params={"query": query}, timeout=30).status_code == 200
 
 
-def test_the_service_description_does_not_depend_on_the_host_header(server) -> None:
-    response = httpx.get(server.url + "/sparql", headers={"Accept": "text/turtle", "Host": "evil.example"})
-    assert response.status_code == 200
-    assert b"evil.example" not in response.content
-    assert b"<http://127.0.0.1:8000/sparql>" in response.content  # the configured base URI
+def test_a_forged_host_cannot_poison_a_shared_cache(server) -> None:
+    """The service description names the URL the client asked (W3C "has-endpoint-triple"); when that
+    is not the configured address, the answer is private. Query answers never depend on Host."""
+    turtle = {"Accept": "text/turtle"}
+    forged = httpx.get(server.url + "/sparql", headers={**turtle, "Host": "evil.example"})
+    assert forged.status_code == 200 and forged.headers["cache-control"].startswith("private")
+    configured = httpx.get(server.url + "/sparql", headers={**turtle, "Host": "127.0.0.1:8000"})
+    assert b"<http://127.0.0.1:8000/sparql>" in configured.content
+    assert configured.headers["cache-control"].startswith("public")
+    query = {"query": "SELECT ?x WHERE { BIND(<relative> AS ?x) }"}
+    answers = [httpx.get(server.url + "/sparql", params=query, headers={"Host": host}).json()
+               for host in ("evil.example", "127.0.0.1:8000")]
+    assert answers[0] == answers[1]
+    assert answers[0]["results"]["bindings"][0]["x"]["value"] == "http://127.0.0.1:8000/relative"
 
 
 def test_a_client_that_goes_away_mid_body_leaves_no_traceback(server) -> None:

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from ..namespaces import REUSED, vocab
-from .caching import is_not_modified, strong_etag, validator_headers
+from .caching import DEFAULT_CACHE_CONTROL, is_not_modified, strong_etag, validator_headers
 from .conneg import BY_KEY, negotiate, rdf_offers
 from .release import Release
 from .sparql_cache import ResultCache
@@ -37,6 +37,7 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 INLINE_CHECK = 4096  # characters: a query this short is checked in the event loop (well under a millisecond)
+PRIVATE_CACHE_CONTROL = "private, max-age=300"
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 
 
@@ -262,7 +263,7 @@ def sparql_router(release: Release, config: SparqlConfig, base_uri: str,
     def describe(request: Request) -> Response:
         offers = [*rdf_offers(with_aliases=False), "text/html"]
         chosen = negotiate(request.headers.get("accept"), offers)
-        headers = {**CORS}
+        headers, cache = {**CORS}, DEFAULT_CACHE_CONTROL
         if chosen == "text/html":
             body, media_type = render_page(request).encode(), "text/html; charset=utf-8"
         elif chosen is None:
@@ -270,10 +271,15 @@ def sparql_router(release: Release, config: SparqlConfig, base_uri: str,
         else:
             fmt = next(f for f in BY_KEY.values() if f.media_type == chosen)
             title = release.manifest.get("title", {}).get("en", "SPARQL endpoint")
-            graph = service_description(service.endpoint, title, release.manifest.get("store", {}).get("quads"))
+            # sd:endpoint is the URL the client asked (the W3C test "has-endpoint-triple"); one that
+            # is not the configured address came from the request's Host: never kept by a shared cache
+            endpoint = str(request.url.replace(query="", fragment=""))
+            if endpoint != service.endpoint:
+                cache = PRIVATE_CACHE_CONTROL
+            graph = service_description(endpoint, title, release.manifest.get("store", {}).get("quads"))
             body, media_type = graph.serialize(format=fmt.rdflib, encoding="utf-8"), fmt.content_type
         etag = strong_etag(body)
-        headers |= validator_headers(etag, release.last_modified, vary=("Accept",))
+        headers |= validator_headers(etag, release.last_modified, vary=("Accept",), cache_control=cache)
         if is_not_modified(request.headers, etag, release.last_modified):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type=media_type, headers=headers)
