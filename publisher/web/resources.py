@@ -20,7 +20,7 @@ from functools import lru_cache
 from urllib.parse import parse_qs, quote
 
 from .caching import http_date, is_not_modified, strong_etag
-from .conneg import format_for, negotiate, negotiate_language, rdf_offers
+from .conneg import MAX_HEADER, format_for, negotiate, negotiate_language, oversized_header, rdf_offers
 from .documents import RDF_KEYS, Documents, Variant, load_documents
 from .errors import error_reply
 from .i18n import LANGUAGES
@@ -30,9 +30,10 @@ __all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_docum
 
 Headers = list[tuple[bytes, bytes]]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+COMPACTED = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"'  # what our JSON-LD is
 DOC_OFFERS = ("text/turtle", "text/html", "application/ld+json", "application/rdf+xml", "application/n-triples",
               "application/xhtml+xml", "application/x-turtle", "application/turtle", "application/json",
-              "application/xml", "text/xml", "text/plain")
+              "application/xml", "text/xml", "text/plain", COMPACTED)
 AVAILABLE = "text/html, text/turtle, application/ld+json, application/rdf+xml, application/n-triples"
 COMMON: Headers = [(b"x-content-type-options", b"nosniff"), (b"access-control-allow-origin", b"*"),
                    (b"access-control-expose-headers", b"ETag, Link, Location, Content-Location, Vary")]
@@ -51,7 +52,7 @@ def choose_format(accept: str | None) -> str | None:
         return None
     if media in HTML_TYPES:
         return "html"
-    fmt = format_for(media)
+    fmt = format_for(media.split(";", 1)[0])
     return fmt.key if fmt else None
 
 
@@ -265,7 +266,8 @@ class Dereferencer:
 
 
 class DereferencingMiddleware:
-    """Plain ASGI: answers the Dereferencer's paths itself, passes everything else to the app."""
+    """Plain ASGI, the outermost layer of the app: refuses an over-long Accept or Accept-Language
+    (431), answers the Dereferencer's paths itself, passes everything else to the app."""
 
     def __init__(self, app, dereferencer: Dereferencer):
         self.app = app
@@ -273,13 +275,26 @@ class DereferencingMiddleware:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http":
-            reply = self.dereferencer.handle(scope)
+            reply = too_long_reply(scope) or self.dereferencer.handle(scope)
             if reply is not None:
                 status, headers, body = reply
                 await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
                 return
         await self.app(scope, receive, send)
+
+
+def too_long_reply(scope) -> tuple[int, Headers, bytes] | None:
+    """431 for an Accept or Accept-Language longer than conneg reads, on every path behind this layer:
+    such a header is neither cut short nor ignored, the client is told what to send instead."""
+    found = oversized_header(scope["headers"])
+    if found is None:
+        return None
+    name, length = found
+    body = (f"431: the {name.title()} header has {length} characters; this server reads at most {MAX_HEADER} "
+            f"(a browser sends a few hundred): send a shorter list of what you accept\n").encode()
+    return 431, [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                 (b"cache-control", b"no-store"), *COMMON], body
 
 
 def wrap_outermost(app, dereferencer: Dereferencer) -> None:
