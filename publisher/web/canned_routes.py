@@ -18,7 +18,7 @@ from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
 from ..uris import Minter
-from .caching import is_not_modified, strong_etag, validator_headers
+from .caching import conditional_response, strong_etag, validator_headers
 from .canned import CannedQuery, ParameterError, load_queries
 from .conneg import negotiate
 from .release import Release
@@ -92,8 +92,9 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
         etag = strong_etag(body)
         vary = () if name != query.name else ("Accept",)
         headers |= validator_headers(etag, release.last_modified, vary=vary)
-        if is_not_modified(request.headers, etag, release.last_modified):
-            return Response(status_code=304, headers=headers)
+        conditional = conditional_response(request.headers, etag, release.last_modified, headers)
+        if conditional is not None:
+            return conditional
         return Response(body, media_type=content_type, headers=headers)
 
     return router

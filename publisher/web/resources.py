@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import parse_qs, quote
 
-from .caching import http_date, is_not_modified, strong_etag
+from .caching import http_date, precondition, precondition_failed, strong_etag
 from .conneg import MAX_HEADER, format_for, negotiate, negotiate_language, oversized_header, rdf_offers
 from .documents import RDF_KEYS, Documents, Variant, load_documents
 from .errors import error_reply
@@ -40,8 +40,10 @@ COMMON: Headers = [(b"x-content-type-options", b"nosniff"), (b"access-control-al
 ALLOW = b"GET, HEAD, OPTIONS"
 CACHE = b"public, max-age=300, must-revalidate"
 LANDING_OFFERS = ["text/html", *rdf_offers()]  # the page first: what */* gets
-PREFLIGHT_HEADERS = b"Accept, Accept-Language, If-None-Match, If-Modified-Since"
-WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since"}
+PREFLIGHT_HEADERS = (b"Accept, Accept-Language, If-None-Match, If-Modified-Since, If-Match, "
+                     b"If-Unmodified-Since")
+WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since", b"if-match",
+          b"if-unmodified-since"}
 
 
 @lru_cache(maxsize=2048)
@@ -176,9 +178,7 @@ class Dereferencer:
         if cached is None:
             cached = self.replies[memo_key] = self._document_reply(key, fmt, lang, bool(explicit), fixed)
         reply_headers, body, etag = cached
-        if is_not_modified(headers, etag, self.last_modified):
-            return 304, [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")], b""
-        return 200, reply_headers, body
+        return self.conditional_reply(headers, etag, reply_headers, body)
 
     def landing(self, headers: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
         lang = explicit or choose_language(headers.get("accept-language"))
@@ -195,9 +195,7 @@ class Dereferencer:
                 self._headers(etag, b"text/html; charset=utf-8", body, b"Accept, Accept-Language", lang,
                               [(b"link", announce)]), body, etag)
         reply_headers, body, etag = cached
-        if is_not_modified(headers, etag, self.last_modified):
-            return 304, [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")], b""
-        return 200, reply_headers, body
+        return self.conditional_reply(headers, etag, reply_headers, body)
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -243,9 +241,21 @@ class Dereferencer:
 
     def conditional(self, headers: dict, etag: str, extra: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         base = [(b"etag", etag.encode()), (b"last-modified", self.last_modified_header), (b"cache-control", CACHE)]
-        if is_not_modified(headers, etag, self.last_modified):
-            return 304, base + COMMON, b""
-        return 200, [*extra, (b"content-length", str(len(body)).encode()), *base, *COMMON], body
+        return self.conditional_reply(headers, etag, [*extra, (b"content-length", str(len(body)).encode()),
+                                                      *base, *COMMON], body)
+
+    def conditional_reply(self, headers: dict, etag: str, reply_headers: Headers,
+                          body: bytes) -> tuple[int, Headers, bytes]:
+        """200 with `reply_headers`, or 304 / 412 (caching.precondition) with its validators."""
+        status = precondition(headers, etag, self.last_modified)
+        if status is None:
+            return 200, reply_headers, body
+        kept = [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")]
+        if status == 304:
+            return 304, kept, b""
+        failed = precondition_failed(etag)
+        return 412, [(b"content-type", b"text/plain; charset=utf-8"),
+                     (b"content-length", str(len(failed)).encode()), *kept], failed
 
     def error(self, status: int, detail: str, headers: dict, extra: Headers = (),
               negotiate_body: bool = True) -> tuple[int, Headers, bytes]:
