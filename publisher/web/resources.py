@@ -277,7 +277,9 @@ class Dereferencer:
 
 class DereferencingMiddleware:
     """Plain ASGI, the outermost layer of the app: refuses an over-long Accept or Accept-Language
-    (431), answers the Dereferencer's paths itself, passes everything else to the app."""
+    (431), answers the Dereferencer's paths itself, and passes everything else to the app, a HEAD
+    as a GET whose body is dropped, so every route that answers GET answers HEAD with the very same
+    status and headers (Content-Length, ETag, 304, 412, 206 …), whatever methods it registered."""
 
     def __init__(self, app, dereferencer: Dereferencer):
         self.app = app
@@ -291,7 +293,23 @@ class DereferencingMiddleware:
                 await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
                 return
+            if scope["method"] == "HEAD":
+                await self.app({**scope, "method": "GET"}, receive, headers_only(send))
+                return
         await self.app(scope, receive, send)
+
+
+def headers_only(send):
+    """`send` for a HEAD run as GET: the response start as it is, one empty body at the end."""
+
+    async def send_headers(message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return send_headers
 
 
 def too_long_reply(scope) -> tuple[int, Headers, bytes] | None:
