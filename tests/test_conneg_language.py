@@ -35,3 +35,9 @@ def test_language_negotiation(header, expected):
 
 def test_case_table_is_complete():
     assert len(CASES) == 18
+
+
+def test_a_language_after_the_64th_range_counts():
+    header = ", ".join(f"x{i % 26 + 10:x}-{i}" for i in range(99)) + ", en"  # 99 languages we lack, then English
+    assert len(header) < 1000
+    assert negotiate_language(header, ("sv", "en")) == "en"

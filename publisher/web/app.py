@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..settings import Settings
 from .catalog import install as install_catalog
+from .dumps import dumps_router
 from .pages import TEMPLATES
 from .release import Release, open_release
 from .resources import Dereferencer, error_reply, load_documents, wrap_outermost
@@ -37,25 +36,7 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         return PlainTextResponse("400: malformed request\n", status_code=400)
 
-    @app.get("/dumps/{name}")
-    def dump(name: str) -> Response:
-        path = release.file(name)
-        if path is None:
-            raise StarletteHTTPException(404, f"no file {name!r} in this release")
-        info = release.files.get(name, {})
-        media_type = info.get("media_type") or (
-            "application/json" if name.endswith(".json") else "text/plain; charset=utf-8")
-        if media_type.startswith("text/") and "charset" not in media_type:
-            media_type += "; charset=utf-8"
-        headers = {"X-Content-Type-Options": "nosniff", "Access-Control-Allow-Origin": "*"}
-        if "sha256" in info:  # RFC 9530: base64 of the raw digest
-            headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(info['sha256'])).decode()}:"
-        return FileResponse(path, media_type=media_type, headers=headers)
-
-    @app.get("/dumps/")
-    def dump_index() -> JSONResponse:
-        return JSONResponse({"version": release.version, "files": release.files})
-
+    app.include_router(dumps_router(release))  # /dumps/, /dumps/<file>: downloads with ranges and validators
     from .cube_data import cube_data_router  # /data/…: the statistics cube's slices
 
     app.include_router(cube_data_router(release))

@@ -5,10 +5,19 @@ validated, turned into RDF terms by pyoxigraph (which refuses a bad IRI and esca
 and bound with a VALUES block that replaces the `# PARAMETERS` line of the query: a value is only
 ever one well-formed term, never text pasted into the query. (pyoxigraph's own `substitutions`
 only binds variables that the SELECT projects, which would put every parameter in every row.)
+
+CSV answers are made spreadsheet-safe (`spreadsheet_safe`), as OWASP recommends against CSV
+injection: a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a
+single quote in front, so Excel, LibreOffice and Google Sheets show it as text instead of running
+it as a formula. A cell that is a plain number (`-3.5`, `+2`, `1.2E-3`, the lexical forms of
+xsd:decimal, xsd:integer and xsd:double) is left as it is, in any column: a spreadsheet reads it as
+that number and can run nothing, and the figures stay numbers. JSON and HTML are unchanged.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +34,31 @@ _CODE_RE = re.compile(r"^[0-9]{4}$")
 _INDICATOR_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INDICATOR_SCHEME = "nyckeltal"
 MARKER = "# PARAMETERS"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_RE = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+_RISKY_CELL = re.compile(rb'(?:^|[,\n"])[=+\-@\t\r]')  # cheap check: may any cell start so?
+
+
+def safe_cell(value: str) -> str:
+    """The cell as a spreadsheet shows it as text: a quote before a formula-like start, numbers as they are."""
+    if value.startswith(_FORMULA_START) and not _NUMBER_RE.match(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(body: bytes) -> bytes:
+    """SPARQL CSV results (UTF-8, CRLF) with every cell made safe; the same bytes when none needs it."""
+    if not _RISKY_CELL.search(body):
+        return body
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+    safe = [[safe_cell(cell) for cell in row] for row in rows]
+    if safe == rows:
+        return body
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(safe)
+    return out.getvalue().encode("utf-8")
 
 
 class ParameterError(ValueError):

@@ -1,7 +1,7 @@
 """/queries: the canned queries as stable URLs, as an HTML table, CSV or JSON.
 
 /queries/<name>        HTML for browsers (or JSON / CSV by Accept)
-/queries/<name>.csv    CSV (SPARQL 1.1 CSV results)
+/queries/<name>.csv    CSV (SPARQL 1.1 CSV results, spreadsheet-safe: see canned.spreadsheet_safe)
 /queries/<name>.json   {"columns": [...], "rows": [[...]], ...}
 Parameters go in the query string (?network=sveriges-ekokommuner&since=2000); missing ones take
 their defaults; the page shows the SPARQL text so every table can be reproduced at /sparql.
@@ -18,8 +18,8 @@ from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
 from ..uris import Minter
-from .caching import is_not_modified, strong_etag, validator_headers
-from .canned import CannedQuery, ParameterError, load_queries
+from .caching import conditional_response, strong_etag, validator_headers
+from .canned import CannedQuery, ParameterError, load_queries, spreadsheet_safe
 from .conneg import negotiate
 from .release import Release
 from .sparql import CORS, SparqlService
@@ -71,7 +71,7 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
                                   service.config.timeout)
         truncated = reply["truncated"]
         if media_type == "text/csv":
-            body, content_type = reply["body"], "text/csv; charset=utf-8"
+            body, content_type = spreadsheet_safe(reply["body"]), "text/csv; charset=utf-8"
         else:
             doc = json.loads(reply["body"])
             columns = doc["head"]["vars"]
@@ -92,8 +92,9 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
         etag = strong_etag(body)
         vary = () if name != query.name else ("Accept",)
         headers |= validator_headers(etag, release.last_modified, vary=vary)
-        if is_not_modified(request.headers, etag, release.last_modified):
-            return Response(status_code=304, headers=headers)
+        conditional = conditional_response(request.headers, etag, release.last_modified, headers)
+        if conditional is not None:
+            return conditional
         return Response(body, media_type=content_type, headers=headers)
 
     return router

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 
 from ..settings import Settings
 from ..uris import Minter
-from .caching import is_not_modified, strong_etag, validator_headers
+from .caching import conditional_response, strong_etag, validator_headers
 from .conneg import BY_KEY, RDF_FORMATS, RdfFormat, format_for, negotiate
 from .release import Release
 
@@ -198,8 +198,9 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
         etag = strong_etag(body)
         headers = {**validator_headers(etag, release.last_modified, vary), **extra,
                    "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
-        if is_not_modified(request.headers, etag, release.last_modified):
-            return Response(status_code=304, headers=headers)
+        conditional = conditional_response(request.headers, etag, release.last_modified, headers)
+        if conditional is not None:
+            return conditional
         return Response(body, media_type=fmt.content_type, headers=headers)
 
     def link(*items: tuple[str, str]) -> str:

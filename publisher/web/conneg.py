@@ -1,29 +1,54 @@
-"""Content negotiation: a real Accept parser and the one table of RDF media types.
+"""Content negotiation: an RFC 9110 Accept parser and the one table of RDF media types.
 
 Pure functions, no I/O. `negotiate(accept, offers)` follows RFC 9110 §12.5.1: lists, parameters,
-q-values (q=0 means "not acceptable"), wildcards; the most specific matching range decides an
-offer's quality; ties go to the more specific match, then to the client's order, then to the
-server's order of offers. Unparseable items are ignored (a garbage header never causes an error);
-a missing, empty or wholly unparseable header means the server's first offer.
+quoted strings (a comma or semicolon inside quotes belongs to the value), q-values (q=0 means "not
+acceptable"), wildcards; the most specific matching range decides an offer's quality; ties go to
+the more specific match, then to the client's order, then to the server's order of offers.
+Unparseable items are ignored (a garbage header never causes an error); a missing, empty or wholly
+unparseable header means the server's first offer. Every range of a header up to MAX_HEADER
+characters counts, however many there are (matching is linear in their number). A longer header
+is read as absent here; the web layer refuses it first with 431 and says why (`oversized_header`),
+so no client gets a format it did not ask for because its header was cut or ignored.
+
+`profile` (RFC 6906; the IANA registration of application/ld+json) is the one parameter that
+takes part in matching, and only with the profiles the server recognises: those its offers declare
+and JSON-LD's registered forms (expanded, compacted, ...). The registration says a server "MUST
+ignore the profiles in the list which it does not recognize", so a range whose profiles are all
+unrecognised matches the plain type. An offer that declares profiles is chosen only by a range
+without profiles or one naming one of them; a plain offer is not chosen by a range that names a
+recognised profile (`application/ld+json;profile="…#expanded"` does not get our compacted JSON-LD).
+
+Why our own parser rather than werkzeug's `parse_accept_header` (a new dependency): werkzeug's
+`MIMEAccept` matches a range only when all its parameters equal the offer's, so it answers
+`application/ld+json;profile="…#compacted,x", text/html;q=0.1` with HTML too and would stop
+`text/turtle;charset=utf-8` from matching Turtle. The grammar itself is small; the cases real and
+hostile clients send are the table in tests/test_conneg.py.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _RANGE_RE = re.compile(rf"^\s*({_TOKEN})/({_TOKEN})\s*$")
 _PARAM_RE = re.compile(rf'^\s*({_TOKEN})\s*=\s*({_TOKEN}|"(?:[^"\\]|\\.)*")\s*$')
 _Q_RE = re.compile(r"^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$")
-MAX_HEADER = 4096
-MAX_ITEMS = 64
-MATCHED_PARAMS = ("profile",)  # parameters that must match; others (charset, …) are ignored
+MAX_HEADER = 8192  # characters of Accept / Accept-Language read (Apache's and nginx's line limits are 8 KB)
+NEGOTIATION_HEADERS = (b"accept", b"accept-language")
+MATCHED_PARAMS = ("profile",)  # parameters that take part in matching; others (charset, …) are ignored
+NO_PROFILES: frozenset[str] = frozenset()
+JSONLD = "http://www.w3.org/ns/json-ld#"
+REGISTERED_PROFILES = {  # profiles a media type's registration defines: always recognised
+    "application/ld+json": frozenset(JSONLD + name for name in
+                                     ("expanded", "compacted", "context", "flattened", "frame", "framed")),
+}
 
 
-@dataclass(frozen=True)
-class MediaRange:
+class MediaRange(NamedTuple):  # a tuple: a header may hold a thousand of them
     type: str
     subtype: str
     params: tuple[tuple[str, str], ...]
@@ -38,15 +63,35 @@ class MediaRange:
             return 1
         return 2 + len(self.params)
 
-    def matches(self, media_type: str) -> bool:
-        mtype, _, rest = media_type.partition("/")
-        subtype = rest.split(";", 1)[0].strip()
-        if self.type != "*" and self.type != mtype.lower():
+    @property
+    def profiles(self) -> frozenset[str]:
+        if not self.params:
+            return NO_PROFILES
+        return frozenset(uri for k, v in self.params if k == "profile" for uri in v.split())
+
+    def matches(self, media_type: str, recognised: Iterable[str] = ()) -> bool:
+        """Does this range accept `media_type` (an offer, with its parameters)?"""
+        mtype, subtype, offered = _offer(media_type)
+        if self.type != "*" and self.type != mtype:
             return False
-        if self.subtype != "*" and self.subtype != subtype.lower():
+        if self.subtype != "*" and self.subtype != subtype:
             return False
-        offered = dict(parse_params(rest.split(";")[1:]))
-        return all(offered.get(k) == v for k, v in self.params)
+        wanted = self.profiles
+        if not wanted:
+            return True
+        if offered:
+            return bool(wanted & offered)
+        known = REGISTERED_PROFILES.get(f"{mtype}/{subtype}", frozenset()) | frozenset(recognised)
+        return not (wanted & known)
+
+
+@lru_cache(maxsize=256)
+def _offer(media_type: str) -> tuple[str, str, frozenset[str]]:
+    """(type, subtype, declared profiles) of one of the server's offers."""
+    pieces = _split(media_type, ";")
+    mtype, _, subtype = pieces[0].strip().lower().partition("/")
+    profiles = frozenset(uri for k, v in parse_params(pieces[1:]) if k == "profile" for uri in v.split())
+    return mtype, subtype.strip(), profiles
 
 
 def parse_params(items: Sequence[str]) -> list[tuple[str, str]]:
@@ -61,8 +106,10 @@ def parse_params(items: Sequence[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _split(header: str) -> list[str]:
-    """Split on commas outside quoted strings."""
+def _split(header: str, separator: str = ",") -> list[str]:
+    """Split on `separator` outside quoted strings (RFC 9110 §5.6.4, with backslash escapes)."""
+    if '"' not in header:
+        return header.split(separator)
     parts, buf, quoted, escaped = [], [], False, False
     for ch in header:
         if escaped:
@@ -71,7 +118,7 @@ def _split(header: str) -> list[str]:
             escaped = True
         elif ch == '"':
             quoted = not quoted
-        elif ch == "," and not quoted:
+        elif ch == separator and not quoted:
             parts.append("".join(buf))
             buf = []
             continue
@@ -80,13 +127,21 @@ def _split(header: str) -> list[str]:
     return parts
 
 
+def oversized_header(headers: Iterable[tuple[bytes, bytes]]) -> tuple[str, int] | None:
+    """(name, length) of the first Accept or Accept-Language header longer than MAX_HEADER, else None."""
+    for name, value in headers:
+        if len(value) > MAX_HEADER and name in NEGOTIATION_HEADERS:
+            return name.decode("latin-1"), len(value)
+    return None
+
+
 def parse_accept(header: str | None) -> list[MediaRange]:
-    """The valid media ranges of an Accept header, in the client's order."""
+    """The valid media ranges of an Accept header, in the client's order (all of them)."""
     if not header or len(header) > MAX_HEADER:
         return []
     ranges: list[MediaRange] = []
-    for order, item in enumerate(_split(header)[:MAX_ITEMS]):
-        pieces = item.split(";")
+    for order, item in enumerate(_split(header)):
+        pieces = _split(item, ";")
         m = _RANGE_RE.match(pieces[0])
         if not m:
             continue
@@ -108,17 +163,18 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                 q = float(value)
                 break  # what follows q are accept-extensions, not media-type parameters
             if key in MATCHED_PARAMS:
-                params.append((key, value.strip('"')))
+                params.extend(parse_params([piece]))
         if ok:
             ranges.append(MediaRange(mtype, subtype, tuple(params), q, order))
     return ranges
 
 
-def quality(ranges: Sequence[MediaRange], media_type: str) -> tuple[float, int, int]:
+def quality(ranges: Iterable[MediaRange], media_type: str,
+            recognised: Iterable[str] = ()) -> tuple[float, int, int]:
     """(q, specificity, -order) of the most specific range matching `media_type`; q=-1 if none."""
     best: MediaRange | None = None
     for r in ranges:
-        if r.matches(media_type) and (
+        if r.matches(media_type, recognised) and (
             best is None or r.specificity > best.specificity
             or (r.specificity == best.specificity and r.q > best.q)
         ):
@@ -135,9 +191,23 @@ def negotiate(header: str | None, offers: Sequence[str]) -> str | None:
     ranges = parse_accept(header)
     if not ranges:
         return offers[0]
+    # only the ranges of an offer's type, its type/* and */* can match it, and of the ranges with
+    # the same type and profiles only the best can decide: linear in the number of ranges
+    best: dict[tuple[str, str, frozenset[str]], MediaRange] = {}
+    for r in ranges:
+        key = (r.type, r.subtype, r.profiles)
+        if key not in best or r.q > best[key].q:
+            best[key] = r
+    by_type: dict[tuple[str, str], list[MediaRange]] = {}
+    for (mtype, subtype, _), r in best.items():
+        by_type.setdefault((mtype, subtype), []).append(r)
+    recognised = frozenset(p for offer in offers for p in _offer(offer)[2])
     scored = []
     for index, offer in enumerate(offers):
-        q, specificity, neg_order = quality(ranges, offer)
+        mtype, subtype, _ = _offer(offer)
+        candidates = (by_type.get((mtype, subtype), []) + by_type.get((mtype, "*"), [])
+                      + by_type.get(("*", "*"), []))
+        q, specificity, neg_order = quality(candidates, offer, recognised)
         if q > 0:
             scored.append(((q, specificity, neg_order, -index), offer))
     if not scored:
@@ -196,7 +266,7 @@ def parse_accept_language(header: str | None) -> list[tuple[str, float, int]]:
     if not header or len(header) > MAX_HEADER:
         return []
     out = []
-    for order, item in enumerate(header.split(",")[:MAX_ITEMS]):
+    for order, item in enumerate(header.split(",")):
         pieces = item.split(";")
         m = _LANG_RE.match(pieces[0])
         if not m:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from .caching import is_not_modified, strong_etag, validator_headers
+from .caching import conditional_response, strong_etag, validator_headers
 from .release import Release
 
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -53,8 +53,9 @@ def cube_data_router(release: Release) -> APIRouter:
             memo[name] = (body, strong_etag(body, release.version))
         body, etag = memo[name]
         headers = {**HEADERS, **validator_headers(etag, release.last_modified)}
-        if is_not_modified(request.headers, etag, release.last_modified):
-            return Response(status_code=304, headers=headers)
+        conditional = conditional_response(request.headers, etag, release.last_modified, headers)
+        if conditional is not None:
+            return conditional
         return Response(body, media_type=MEDIA[ext], headers=headers)
 
     @router.api_route("/data/observations.{ext}", methods=["GET", "HEAD"])

@@ -19,8 +19,8 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import parse_qs, quote
 
-from .caching import http_date, is_not_modified, strong_etag
-from .conneg import format_for, negotiate, negotiate_language, rdf_offers
+from .caching import http_date, precondition, precondition_failed, strong_etag
+from .conneg import MAX_HEADER, format_for, negotiate, negotiate_language, oversized_header, rdf_offers
 from .documents import RDF_KEYS, Documents, Variant, load_documents
 from .errors import error_reply
 from .i18n import LANGUAGES
@@ -30,17 +30,20 @@ __all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_docum
 
 Headers = list[tuple[bytes, bytes]]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+COMPACTED = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"'  # what our JSON-LD is
 DOC_OFFERS = ("text/turtle", "text/html", "application/ld+json", "application/rdf+xml", "application/n-triples",
               "application/xhtml+xml", "application/x-turtle", "application/turtle", "application/json",
-              "application/xml", "text/xml", "text/plain")
+              "application/xml", "text/xml", "text/plain", COMPACTED)
 AVAILABLE = "text/html, text/turtle, application/ld+json, application/rdf+xml, application/n-triples"
 COMMON: Headers = [(b"x-content-type-options", b"nosniff"), (b"access-control-allow-origin", b"*"),
                    (b"access-control-expose-headers", b"ETag, Link, Location, Content-Location, Vary")]
 ALLOW = b"GET, HEAD, OPTIONS"
 CACHE = b"public, max-age=300, must-revalidate"
 LANDING_OFFERS = ["text/html", *rdf_offers()]  # the page first: what */* gets
-PREFLIGHT_HEADERS = b"Accept, Accept-Language, If-None-Match, If-Modified-Since"
-WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since"}
+PREFLIGHT_HEADERS = (b"Accept, Accept-Language, If-None-Match, If-Modified-Since, If-Match, "
+                     b"If-Unmodified-Since")
+WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since", b"if-match",
+          b"if-unmodified-since"}
 
 
 @lru_cache(maxsize=2048)
@@ -51,7 +54,7 @@ def choose_format(accept: str | None) -> str | None:
         return None
     if media in HTML_TYPES:
         return "html"
-    fmt = format_for(media)
+    fmt = format_for(media.split(";", 1)[0])
     return fmt.key if fmt else None
 
 
@@ -175,9 +178,7 @@ class Dereferencer:
         if cached is None:
             cached = self.replies[memo_key] = self._document_reply(key, fmt, lang, bool(explicit), fixed)
         reply_headers, body, etag = cached
-        if is_not_modified(headers, etag, self.last_modified):
-            return 304, [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")], b""
-        return 200, reply_headers, body
+        return self.conditional_reply(headers, etag, reply_headers, body)
 
     def landing(self, headers: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
         lang = explicit or choose_language(headers.get("accept-language"))
@@ -194,9 +195,7 @@ class Dereferencer:
                 self._headers(etag, b"text/html; charset=utf-8", body, b"Accept, Accept-Language", lang,
                               [(b"link", announce)]), body, etag)
         reply_headers, body, etag = cached
-        if is_not_modified(headers, etag, self.last_modified):
-            return 304, [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")], b""
-        return 200, reply_headers, body
+        return self.conditional_reply(headers, etag, reply_headers, body)
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -242,9 +241,21 @@ class Dereferencer:
 
     def conditional(self, headers: dict, etag: str, extra: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         base = [(b"etag", etag.encode()), (b"last-modified", self.last_modified_header), (b"cache-control", CACHE)]
-        if is_not_modified(headers, etag, self.last_modified):
-            return 304, base + COMMON, b""
-        return 200, [*extra, (b"content-length", str(len(body)).encode()), *base, *COMMON], body
+        return self.conditional_reply(headers, etag, [*extra, (b"content-length", str(len(body)).encode()),
+                                                      *base, *COMMON], body)
+
+    def conditional_reply(self, headers: dict, etag: str, reply_headers: Headers,
+                          body: bytes) -> tuple[int, Headers, bytes]:
+        """200 with `reply_headers`, or 304 / 412 (caching.precondition) with its validators."""
+        status = precondition(headers, etag, self.last_modified)
+        if status is None:
+            return 200, reply_headers, body
+        kept = [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")]
+        if status == 304:
+            return 304, kept, b""
+        failed = precondition_failed(etag)
+        return 412, [(b"content-type", b"text/plain; charset=utf-8"),
+                     (b"content-length", str(len(failed)).encode()), *kept], failed
 
     def error(self, status: int, detail: str, headers: dict, extra: Headers = (),
               negotiate_body: bool = True) -> tuple[int, Headers, bytes]:
@@ -265,7 +276,10 @@ class Dereferencer:
 
 
 class DereferencingMiddleware:
-    """Plain ASGI: answers the Dereferencer's paths itself, passes everything else to the app."""
+    """Plain ASGI, the outermost layer of the app: refuses an over-long Accept or Accept-Language
+    (431), answers the Dereferencer's paths itself, and passes everything else to the app, a HEAD
+    as a GET whose body is dropped, so every route that answers GET answers HEAD with the very same
+    status and headers (Content-Length, ETag, 304, 412, 206 …), whatever methods it registered."""
 
     def __init__(self, app, dereferencer: Dereferencer):
         self.app = app
@@ -273,13 +287,42 @@ class DereferencingMiddleware:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http":
-            reply = self.dereferencer.handle(scope)
+            reply = too_long_reply(scope) or self.dereferencer.handle(scope)
             if reply is not None:
                 status, headers, body = reply
                 await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
                 return
+            if scope["method"] == "HEAD":
+                await self.app({**scope, "method": "GET"}, receive, headers_only(send))
+                return
         await self.app(scope, receive, send)
+
+
+def headers_only(send):
+    """`send` for a HEAD run as GET: the response start as it is, one empty body at the end."""
+
+    async def send_headers(message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return send_headers
+
+
+def too_long_reply(scope) -> tuple[int, Headers, bytes] | None:
+    """431 for an Accept or Accept-Language longer than conneg reads, on every path behind this layer:
+    such a header is neither cut short nor ignored, the client is told what to send instead."""
+    found = oversized_header(scope["headers"])
+    if found is None:
+        return None
+    name, length = found
+    body = (f"431: the {name.title()} header has {length} characters; this server reads at most {MAX_HEADER} "
+            f"(a browser sends a few hundred): send a shorter list of what you accept\n").encode()
+    return 431, [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                 (b"cache-control", b"no-store"), *COMMON], body
 
 
 def wrap_outermost(app, dereferencer: Dereferencer) -> None:
