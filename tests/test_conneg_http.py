@@ -49,7 +49,9 @@ def test_the_500th_range_counts_on_the_catalogue_and_canned_queries_too(live_ser
                                   "/dumps/klimatsamarbeten.ttl", "/nowhere"])
 @pytest.mark.parametrize("header", ["accept", "accept-language"])
 def test_an_over_long_negotiation_header_is_refused_with_431_saying_why(live_server, path, header):
-    value = ", ".join(["text/html" if header == "accept" else "en"] * (MAX_HEADER // 2))
+    item = "text/html" if header == "accept" else "en"
+    # just over the negotiation limit, under the 32 KB of header fields the HTTP layer refuses itself
+    value = ", ".join([item] * (MAX_HEADER // (len(item) + 2) + 10))
     for method in ("GET", "HEAD"):
         r = httpx.request(method, live_server.url + path, headers={header: value})
         assert r.status_code == 431, (method, path)

@@ -273,3 +273,30 @@ def test_the_memory_cap_holds_for_all_serving_processes_together() -> None:
         for p in procs.values():
             p.kill()
             p.wait()
+
+
+def test_slow_readers_of_a_dump_hold_neither_memory_nor_other_clients(server) -> None:
+    """Twenty clients that read a dump a few bytes at a time: the serving process does not buffer the
+    dump for them (flow control), and a normal request is still answered at once."""
+    [pid] = server.children()
+    before = rss_kb(pid)
+    readers = []
+    for _ in range(20):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", server.port))
+        s.sendall(b"GET /dumps/klimatsamarbeten.jsonld HTTP/1.1\r\nHost: x\r\n\r\n")
+        readers.append(s)
+    try:
+        for _ in range(10):
+            for s in readers:
+                s.recv(64)
+            time.sleep(0.1)
+        started = time.monotonic()
+        assert httpx.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10).status_code == 200
+        assert httpx.get(server.url + "/dumps/klimatsamarbeten.ttl", timeout=10).status_code == 200
+        assert time.monotonic() - started < 2
+        assert rss_kb(pid) - before < 20_000, "the slow readers' dumps are buffered in the server"
+    finally:
+        for s in readers:
+            s.close()
