@@ -137,7 +137,9 @@ NEGOTIATION = [
     ("?page=abc", {}, 400, None, None),
     ("?page=%C2%B2", {}, 400, None, None),            # a superscript two: isdigit() but not a number
     ("?page=99999999999999999999", {}, 400, None, None),
-    ("", {"Accept-Profile": "<" + "x" * 5000 + ">"}, 200, "application/rdf+xml", SE),  # oversized: ignored
+    # a long unknown profile is an unknown profile (406), not an absent header; over 8 KB: 431 says why
+    ("", {"Accept-Profile": "<" + "x" * 5000 + ">"}, 406, None, None),
+    ("", {"Accept-Profile": "<" + "x" * 9000 + ">"}, 431, None, None),
     ("", {"Accept-Profile": f"<{AP}>;q=abc, <{SE}>;q=0.1"}, 200, "application/rdf+xml", SE),
     ("?page=2", {}, 404, None, None),
 ]
@@ -220,3 +222,11 @@ def test_a_trailing_slash_redirects_only_with_a_status_the_portal_follows(live_s
         assert r.headers["location"].endswith("/catalog")
         result = harvest(client, live_server.url + "/catalog/", BASE, live_server.url, headers={})
     assert set(result.graph.subjects(RDF.type, DCAT.Dataset)) == DATASETS
+
+
+def test_accept_profile_is_split_outside_iris_and_read_in_full() -> None:
+    from publisher.web.catalog import parse_accept_profile
+
+    assert parse_accept_profile("<urn:x:a,b>;q=0.4, <urn:y>") == [("urn:y", 1.0), ("urn:x:a,b", 0.4)]
+    many = ", ".join(f"<urn:unknown:{i}>;q=0.1" for i in range(100)) + f", <{AP}>;q=0.5"
+    assert parse_accept_profile(many)[0] == (AP, 0.5)  # the 101st item is not dropped

@@ -38,11 +38,13 @@ _PROFILE_ITEM = re.compile(r'^\s*(?:<([^>]*)>|([A-Za-z0-9._:/#-]+))\s*((?:;[^;]*
 
 
 def parse_accept_profile(header: str | None) -> list[tuple[str, float]]:
-    """(profile IRI or token, q) of an Accept-Profile header, best first; garbage is ignored."""
-    if not header or len(header) > 4096:
+    """(profile IRI or token, q) of an Accept-Profile header, best first, every item of it (commas
+    inside `<IRI>` or quotes do not split); garbage is ignored. An over-long header never gets here:
+    the app refuses it with 431 (conneg.oversized_header)."""
+    if not header:
         return []
     out = []
-    for order, item in enumerate(header.split(",")[:64]):
+    for order, item in enumerate(_split_profiles(header)):
         m = _PROFILE_ITEM.match(item)
         if not m:
             continue
@@ -57,6 +59,26 @@ def parse_accept_profile(header: str | None) -> list[tuple[str, float]]:
         out.append((m.group(1) or m.group(2), q, order))
     out.sort(key=lambda t: (-t[1], t[2]))
     return [(name, q) for name, q, _ in out]
+
+
+def _split_profiles(header: str) -> list[str]:
+    """Split on commas outside `<...>` and quoted strings."""
+    parts, buf, inside = [], [], ""
+    for ch in header:
+        if inside:
+            if ch == inside:
+                inside = ""
+        elif ch == "<":
+            inside = ">"
+        elif ch == '"':
+            inside = '"'
+        elif ch == ",":
+            parts.append("".join(buf))
+            buf = []
+            continue
+        buf.append(ch)
+    parts.append("".join(buf))
+    return parts
 
 
 def choose_profile(param: str | None, header: str | None, profiles: dict[str, str],

@@ -38,7 +38,7 @@ _RANGE_RE = re.compile(rf"^\s*({_TOKEN})/({_TOKEN})\s*$")
 _PARAM_RE = re.compile(rf'^\s*({_TOKEN})\s*=\s*({_TOKEN}|"(?:[^"\\]|\\.)*")\s*$')
 _Q_RE = re.compile(r"^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$")
 MAX_HEADER = 8192  # characters of Accept / Accept-Language read (Apache's and nginx's line limits are 8 KB)
-NEGOTIATION_HEADERS = (b"accept", b"accept-language")
+NEGOTIATION_HEADERS = (b"accept", b"accept-language", b"accept-profile")
 MATCHED_PARAMS = ("profile",)  # parameters that take part in matching; others (charset, …) are ignored
 NO_PROFILES: frozenset[str] = frozenset()
 JSONLD = "http://www.w3.org/ns/json-ld#"
