@@ -16,7 +16,7 @@ from ..settings import Settings
 from .catalogue import write_catalogue
 from .cube import cube_to_rdf
 from .downloads import write_cube_files
-from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
+from .dump import ReleaseWriter, jsonld_context, write_dumps
 from .integrity import check_integrity, store_of, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
@@ -119,18 +119,10 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
     writer = ReleaseWriter(settings.dist_dir, progress)
     try:
         context = jsonld_context(settings.base_uri)
-        counts = {}
-        for stem, g in ((DATASET_STEM, graph), (ONTOLOGY_STEM, ontology)):
-            ordered = canonical(g)
-            expected = expected_triples(g)
-            counts[stem] = len(g)
-            for fmt in FORMATS:
-                name = f"{stem}.{fmt.suffix}"
-                payload = serialise(ordered, fmt, context)
-                verify(payload, fmt, expected, name)
-                writer.write(name, payload, gz=True)
-        store_info = write_store(writer.directory(STORE_DIR), [
-            writer.files[f"{stem}.nt"] for stem in (DATASET_STEM, ONTOLOGY_STEM)])
+        counts = {DATASET_STEM: len(graph), ONTOLOGY_STEM: len(ontology)}
+        graphs = ((DATASET_STEM, graph), (ONTOLOGY_STEM, ontology))
+        nt = [write_dumps(writer, stem, g, context)["nt"] for stem, g in graphs]  # streamed, gzipped, verified
+        store_info = write_store(writer.directory(STORE_DIR), nt)
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
         write_cube_files(writer, cube, data, settings.base_uri)

@@ -14,8 +14,9 @@ import json
 from rdflib import Graph
 
 from .describe_resources import describe
-from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, serialise, verify
+from .dump import FORMATS, ReleaseWriter, expected_triples, representations, verify
 from .page_models import page_model, site_model
+from .serialise import Writers
 
 FOLDER = "pages"
 
@@ -29,13 +30,13 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
     """Write the packed representations; returns the number of documents."""
     docs = describe(data, ontology, base_uri, version)
     packs: dict[str, dict[str, str]] = {fmt.suffix: {} for fmt in FORMATS}
+    writers = Writers(next(iter(docs.values())).graph.namespaces(), context) if docs else None
     for key, doc in docs.items():
-        ordered = canonical(doc.graph)
+        payloads = representations(doc.graph, writers, context)
         expected = expected_triples(doc.graph)
         for fmt in FORMATS:
-            payload = serialise(ordered, fmt, context)
-            verify(payload, fmt, expected, f"{FOLDER}/{fmt.suffix}.json[{key}]")
-            packs[fmt.suffix][key] = payload.decode("utf-8")
+            verify(payloads[fmt.suffix], fmt, expected, f"{FOLDER}/{fmt.suffix}.json[{key}]")
+            packs[fmt.suffix][key] = payloads[fmt.suffix].decode("utf-8")
     for suffix, pack in packs.items():
         writer.write(f"{FOLDER}/{suffix}.json", _json(pack))
     keys = set(docs)
