@@ -40,7 +40,8 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
     for suffix, pack in packs.items():
         writer.write(f"{FOLDER}/{suffix}.json", _json(pack))
     keys = set(docs)
-    writer.write(f"{FOLDER}/html.json", _json({key: page_model(doc, data, ontology, base_uri, keys)
+    memo: dict = {}  # labels of the terms already seen, shared by the page models
+    writer.write(f"{FOLDER}/html.json", _json({key: page_model(doc, data, ontology, base_uri, keys, memo)
                                                 for key, doc in docs.items()}))
     writer.write(f"{FOLDER}/site.json", _json(site_model(docs, data, ontology, base_uri)))
     return len(docs)
