@@ -125,13 +125,14 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
         store_info = write_store(writer.directory(STORE_DIR), nt)
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
-        write_cube_files(writer, cube, data, settings.base_uri)
+        figures = write_cube_files(writer, cube, data, settings.base_uri)
         catalog, catalog_graph = write_catalogue(writer, settings, data, graph, ontology, version, DATASET_STEM,
                                                  ONTOLOGY_STEM, context, progress)
         from .representations import write_representations  # every document in every format (pages/)
 
         # the catalogue's distributions, services, publisher and contact dereference like everything else
-        write_representations(writer, graph + catalog_graph, ontology, settings.base_uri, version, context)
+        graph += catalog_graph  # in place: a copy of a large graph costs as much memory again
+        write_representations(writer, graph, ontology, settings.base_uri, version, context, figures)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")
@@ -152,4 +153,4 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
         writer.discard()
         raise
     step.done(f"release {version} is now {settings.current_release}")
-    return BuildResult(version, release, len(graph), result)
+    return BuildResult(version, release, counts[DATASET_STEM], result)

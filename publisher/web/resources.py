@@ -10,12 +10,17 @@ URL design (all relative to the host, so one release serves on any host and port
     /                    the landing page (HTML); a client preferring RDF: 303 -> /.well-known/void
     /sitemap.xml, /robots.txt
 
-Every answer is assembled from precomputed bytes and precomputed header lists; this is a plain ASGI
-layer in front of the FastAPI app, so the hot path costs a few dictionary look-ups.
+Every answer is assembled from precomputed bytes (read from the release's documents file, or
+rendered once from its page model) and precomputed header lists; this is a plain ASGI layer in front
+of the FastAPI app. Answers are kept in a memo of at most REPLY_MEMO_BYTES, least recently used out
+first, so a repeated request costs a few dictionary look-ups and memory stays bounded however many
+documents the release has.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections import OrderedDict
 from functools import lru_cache
 from urllib.parse import parse_qs, quote
 
@@ -41,6 +46,38 @@ CACHE = b"public, max-age=300, must-revalidate"
 LANDING_OFFERS = ["text/html", *rdf_offers()]  # the page first: what */* gets
 PREFLIGHT_HEADERS = b"Accept, Accept-Language, If-None-Match, If-Modified-Since"
 WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since"}
+REPLY_MEMO_BYTES = 32 * 1024 * 1024  # answers kept in memory (compressed); one answer at most 1/8 of it
+
+
+class ReplyMemo:
+    """Answers by request key, least recently used out first, within a budget of bytes.
+
+    Bodies are kept zlib-compressed (level 1): a page is 4-7x smaller so, in the same memory, the
+    memo holds that many more of them, and inflating one (~20 microseconds) costs far less than
+    rendering a page again (~1 ms) or reading a document from the release's file.
+    """
+
+    def __init__(self, budget: int):
+        self.budget, self.size = budget, 0
+        self.entries: OrderedDict[tuple, tuple[Headers, bytes, str]] = OrderedDict()
+
+    def get(self, key: tuple) -> tuple[Headers, bytes, str] | None:
+        """(headers, compressed body, etag) of a kept answer."""
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key: tuple, headers: Headers, body: bytes, etag: str) -> None:
+        packed = zlib.compress(body, 1)
+        cost = len(packed) + 512  # the body and, roughly, the headers and the key
+        if cost * 8 > self.budget or key in self.entries:
+            return
+        self.entries[key] = (headers, packed, etag)
+        self.size += cost
+        while self.size > self.budget:
+            _, old = self.entries.popitem(last=False)
+            self.size -= len(old[1]) + 512
 
 
 @lru_cache(maxsize=2048)
@@ -88,8 +125,9 @@ class Dereferencer:
         self.entry_key = f"dataset/{release.manifest.get('dataset', '')}"
         self.last_modified = release.last_modified
         self.last_modified_header = http_date(self.last_modified).encode()
-        self.replies: dict[tuple, tuple[Headers, bytes, str]] = {}
-        self.sitemap = self._sitemap()
+        self.replies = ReplyMemo(REPLY_MEMO_BYTES)
+        self.landing_replies: dict[tuple, tuple[Headers, bytes, str]] = {}  # a few: language x explicit
+        self._sitemap_bytes: bytes | None = None  # built on first request (it lists every document)
         self.robots = (f"User-agent: *\nAllow: /\nDisallow: /sparql\n"
                        f"Sitemap: {documents.base_uri}sitemap.xml\n").encode()
 
@@ -134,7 +172,7 @@ class Dereferencer:
             if negotiate(headers.get("accept"), LANDING_OFFERS) not in (None, "text/html"):
                 return self.see_other("/.well-known/void")
             return self.landing(headers, explicit)
-        body, ctype = (self.sitemap, b"application/xml") if rest == "/sitemap.xml" else (
+        body, ctype = (self.sitemap(), b"application/xml") if rest == "/sitemap.xml" else (
             self.robots, b"text/plain; charset=utf-8")
         return self.conditional(headers, strong_etag(body, self.docs.version), [(b"content-type", ctype)], body)
 
@@ -172,17 +210,20 @@ class Dereferencer:
         lang = explicit or choose_language(headers.get("accept-language")) if fmt == "html" else None
         memo_key = (key, fmt, lang, bool(explicit), fixed)
         cached = self.replies.get(memo_key)
+        body: bytes | None = None
         if cached is None:
-            cached = self.replies[memo_key] = self._document_reply(key, fmt, lang, bool(explicit), fixed)
-        reply_headers, body, etag = cached
+            reply_headers, body, etag = self._document_reply(key, fmt, lang, bool(explicit), fixed)
+            self.replies.put(memo_key, reply_headers, body, etag)
+        else:
+            reply_headers, packed, etag = cached
         if is_not_modified(headers, etag, self.last_modified):
             return 304, [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")], b""
-        return 200, reply_headers, body
+        return 200, reply_headers, body if body is not None else zlib.decompress(packed)
 
     def landing(self, headers: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
         lang = explicit or choose_language(headers.get("accept-language"))
-        memo_key = ("/", lang, bool(explicit))
-        cached = self.replies.get(memo_key)
+        memo_key = (lang, bool(explicit))
+        cached = self.landing_replies.get(memo_key)
         if cached is None:
             body = render_landing(self.release, self.docs.site, self.dump_rows, lang, bool(explicit),
                                   self.docs.cube)
@@ -190,7 +231,7 @@ class Dereferencer:
             base = self.docs.base_uri  # announce the VoID description and the catalogue (absolute, as /catalog does)
             announce = (f'<{base}.well-known/void>; rel="describedby"; type="text/turtle", '
                         f'<{base}catalog>; rel="alternate"; type="application/rdf+xml"').encode()
-            cached = self.replies[memo_key] = (
+            cached = self.landing_replies[memo_key] = (
                 self._headers(etag, b"text/html; charset=utf-8", body, b"Accept, Accept-Language", lang,
                               [(b"link", announce)]), body, etag)
         reply_headers, body, etag = cached
@@ -218,11 +259,10 @@ class Dereferencer:
         doc_path = f"/doc/{key}"
         if fmt == "html":
             variant = Variant(b"", "", "text/html; charset=utf-8")
-            body = render_resource(self.docs.models[key], lang or "sv", explicit,
-                                   self.docs.cube.get("pages", {}).get(key))
+            body = render_resource(self.docs.model(key), lang or "sv", explicit, self.docs.figures(key))
             etag = strong_etag(body, self.docs.version)
         else:
-            variant = self.docs.rdf[key][fmt]
+            variant = self.docs.rdf(key, fmt)
             body, etag = variant.body, variant.etag
         vary = b"Accept-Language" if fixed == "html" else (None if fixed else b"Accept, Accept-Language")
         extra = [(b"link", _link_header(doc_path))]
@@ -254,14 +294,16 @@ class Dereferencer:
         return status, [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode()),
                         (b"cache-control", b"no-cache"), *vary, *extra, *COMMON], body
 
-    def _sitemap(self) -> bytes:
-        base = self.docs.base_uri
-        urls = [base] + [f"{base}doc/{quote(key)}" for key in self.docs.site.get("documents", [])]
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-        lines += [f"<url><loc>{u}</loc></url>" for u in urls]
-        lines.append("</urlset>")
-        return ("\n".join(lines) + "\n").encode()
+    def sitemap(self) -> bytes:
+        if self._sitemap_bytes is None:
+            base = self.docs.base_uri
+            urls = [base] + [f"{base}doc/{quote(key)}" for key in self.docs.reader]
+            lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+            lines += [f"<url><loc>{u}</loc></url>" for u in urls]
+            lines.append("</urlset>")
+            self._sitemap_bytes = ("\n".join(lines) + "\n").encode()
+        return self._sitemap_bytes
 
 
 class DereferencingMiddleware:
