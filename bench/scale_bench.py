@@ -14,7 +14,8 @@ For each size, `bench/synthetic.py` writes a labelled synthetic project into a s
   serving process: pages they share are counted once; /proc/PID/smaps_rollup);
 - dereferencing throughput with `wrk` (`make bench-scale` installs Debian's wrk): each request
   a *random* document or thing URI (every fifth a `303`), in a random format and language, drawn
-  from all the release's documents, so no hot set; against bare uvicorn answering constant bytes
+  from all the release's documents (a pool of 4 requests per document, at least 20,000), so no
+  hot set; against bare uvicorn answering constant bytes
   (`bench/constant_app.py`) in the same run, taking turns; best round of each, and the ratio;
   and the PSS of the serving processes again after the load.
 
@@ -110,7 +111,7 @@ def first_answer(url: str, proc: subprocess.Popen, started: float, limit: float 
 def serve_and_load(root: Path, work: Path, args: argparse.Namespace) -> dict:
     release = (root / "dist" / "current").resolve()
     keys = json.loads((release / "pages" / "site.json").read_text())["documents"]
-    requests = random_requests(keys, args.requests)
+    requests = random_requests(keys, min(400_000, max(args.requests, 4 * len(keys))))
     script = work / "random.lua"
     wrk_random_script(requests, script)
     port, ceiling_port = free_port(), free_port()
@@ -193,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=int, default=10, help="seconds per wrk round")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--connections", type=int, default=32)
-    ap.add_argument("--requests", type=int, default=20_000, help="distinct random requests in the wrk script")
+    ap.add_argument("--requests", type=int, default=20_000,
+                    help="random requests in the wrk script, at least (4 per document, at most 400,000)")
     ap.add_argument("--no-serve", action="store_true", help="build only")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folders")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
