@@ -12,7 +12,6 @@ import json
 import multiprocessing
 import random
 import sqlite3
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -97,15 +96,17 @@ def test_reader_works_across_threads_and_in_a_forked_process(reader):
     assert child.exitcode == 0 and queue.get(timeout=5) is True
 
 
-def test_reply_memo_keeps_within_its_budget_least_recently_used_out_first():
-    memo = ReplyMemo(64 * 1024)
-    bodies = {i: random.Random(i).randbytes(1000 + i % 7 * 100) for i in range(400)}  # random: incompressible
-    for i, body in bodies.items():
+def test_reply_memo_keeps_within_its_budgets_least_recently_used_out_first():
+    memo = ReplyMemo(hot=16 * 1024, warm=64 * 1024)
+    text = {i: (f"synthetic document {i} " * (60 + i % 7)).encode() for i in range(600)}  # compressible
+    for i, body in text.items():
         memo.put(("k", i), [], body, f'"{i}"')
-        memo.get(("k", 0))  # kept in use: never the least recently used
-        assert memo.size <= memo.budget
-    assert memo.get(("k", 0)) is not None and memo.get(("k", 1)) is None
-    headers, packed, etag = memo.get(("k", 399))
-    assert zlib.decompress(packed) == bodies[399] and etag == '"399"'
-    memo.put(("big",), [], random.Random(0).randbytes(9000), '"big"')  # over an eighth of the budget: not kept
+        assert memo.get(("k", 0)) == ([], text[0], '"0"')  # kept in use: never the least recently used
+        assert memo.hot_size <= memo.hot_budget and memo.warm_size <= memo.warm_budget
+    assert memo.warm and memo.get(("k", 1)) is None  # the oldest fell out of both parts
+    oldest_warm = next(iter(memo.warm))
+    assert memo.get(oldest_warm) == ([], text[oldest_warm[1]], f'"{oldest_warm[1]}"')  # inflated, back in hot
+    assert oldest_warm in memo.hot and oldest_warm not in memo.warm
+    assert all(len(packed) < len(text[k[1]]) for k, (_, packed, _) in memo.warm.items())
+    memo.put(("big",), [], random.Random(0).randbytes(3000), '"big"')  # over an eighth of the hot part
     assert memo.get(("big",)) is None

@@ -12,9 +12,9 @@ URL design (all relative to the host, so one release serves on any host and port
 
 Every answer is assembled from precomputed bytes (read from the release's documents file, or
 rendered once from its page model) and precomputed header lists; this is a plain ASGI layer in front
-of the FastAPI app. Answers are kept in a memo of at most REPLY_MEMO_BYTES, least recently used out
-first, so a repeated request costs a few dictionary look-ups and memory stays bounded however many
-documents the release has.
+of the FastAPI app. Answers are kept in a bounded memo (ReplyMemo: HOT_MEMO_BYTES as sent, then
+WARM_MEMO_BYTES compressed), so a repeated request costs a few dictionary look-ups and memory
+stays bounded however many documents the release has.
 """
 
 from __future__ import annotations
@@ -46,38 +46,57 @@ CACHE = b"public, max-age=300, must-revalidate"
 LANDING_OFFERS = ["text/html", *rdf_offers()]  # the page first: what */* gets
 PREFLIGHT_HEADERS = b"Accept, Accept-Language, If-None-Match, If-Modified-Since"
 WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since"}
-REPLY_MEMO_BYTES = 32 * 1024 * 1024  # answers kept in memory (compressed); one answer at most 1/8 of it
+HOT_MEMO_BYTES = 16 * 1024 * 1024  # answers kept as they are sent
+WARM_MEMO_BYTES = 32 * 1024 * 1024  # answers pushed out of the hot part, kept zlib-compressed
+SPLIT_MEMO = 32_768  # paths whose document key is known (found or not), without asking the file
+Reply = tuple[Headers, bytes, str]
 
 
 class ReplyMemo:
-    """Answers by request key, least recently used out first, within a budget of bytes.
+    """Answers by request key in two parts, each least recently used out first, within budgets of bytes.
 
-    Bodies are kept zlib-compressed (level 1): a page is 4-7x smaller so, in the same memory, the
-    memo holds that many more of them, and inflating one (~20 microseconds) costs far less than
-    rendering a page again (~1 ms) or reading a document from the release's file.
+    The hot part keeps answers as they are sent: a small release fits in it whole, and a repeated
+    request costs a dictionary look-up, as when every document was in memory. What falls out of it
+    goes into the warm part compressed (zlib level 1: a page takes 4-7x less room), so the same
+    memory holds that many more; inflating one (~20 microseconds) costs far less than rendering a
+    page again (~0.5-1 ms) or reading a document from the release's file. An answer larger than an
+    eighth of the hot part is not kept.
     """
 
-    def __init__(self, budget: int):
-        self.budget, self.size = budget, 0
-        self.entries: OrderedDict[tuple, tuple[Headers, bytes, str]] = OrderedDict()
+    def __init__(self, hot: int, warm: int):
+        self.hot_budget, self.warm_budget = hot, warm
+        self.hot: OrderedDict[tuple, Reply] = OrderedDict()
+        self.warm: OrderedDict[tuple, Reply] = OrderedDict()
+        self.hot_size = self.warm_size = 0
 
-    def get(self, key: tuple) -> tuple[Headers, bytes, str] | None:
-        """(headers, compressed body, etag) of a kept answer."""
-        entry = self.entries.get(key)
+    def get(self, key: tuple) -> Reply | None:
+        entry = self.hot.get(key)
         if entry is not None:
-            self.entries.move_to_end(key)
-        return entry
+            self.hot.move_to_end(key)
+            return entry
+        packed = self.warm.pop(key, None)
+        if packed is None:
+            return None
+        self.warm_size -= len(packed[1]) + 512
+        headers, body, etag = packed[0], zlib.decompress(packed[1]), packed[2]
+        self.put(key, headers, body, etag)
+        return headers, body, etag
 
     def put(self, key: tuple, headers: Headers, body: bytes, etag: str) -> None:
-        packed = zlib.compress(body, 1)
-        cost = len(packed) + 512  # the body and, roughly, the headers and the key
-        if cost * 8 > self.budget or key in self.entries:
+        cost = len(body) + 512  # the body and, roughly, the headers and the key
+        if cost * 8 > self.hot_budget or key in self.hot:
             return
-        self.entries[key] = (headers, packed, etag)
-        self.size += cost
-        while self.size > self.budget:
-            _, old = self.entries.popitem(last=False)
-            self.size -= len(old[1]) + 512
+        self.hot[key] = (headers, body, etag)
+        self.hot_size += cost
+        while self.hot_size > self.hot_budget:
+            old_key, (old_headers, old_body, old_etag) = self.hot.popitem(last=False)
+            self.hot_size -= len(old_body) + 512
+            packed = zlib.compress(old_body, 1)
+            self.warm[old_key] = (old_headers, packed, old_etag)
+            self.warm_size += len(packed) + 512
+        while self.warm_size > self.warm_budget:
+            _, old = self.warm.popitem(last=False)
+            self.warm_size -= len(old[1]) + 512
 
 
 @lru_cache(maxsize=2048)
@@ -125,7 +144,8 @@ class Dereferencer:
         self.entry_key = f"dataset/{release.manifest.get('dataset', '')}"
         self.last_modified = release.last_modified
         self.last_modified_header = http_date(self.last_modified).encode()
-        self.replies = ReplyMemo(REPLY_MEMO_BYTES)
+        self.replies = ReplyMemo(HOT_MEMO_BYTES, WARM_MEMO_BYTES)
+        self.split = lru_cache(maxsize=SPLIT_MEMO)(documents.split)  # path -> (key, fixed) or None
         self.landing_replies: dict[tuple, tuple[Headers, bytes, str]] = {}  # a few: language x explicit
         self._sitemap_bytes: bytes | None = None  # built on first request (it lists every document)
         self.robots = (f"User-agent: *\nAllow: /\nDisallow: /sparql\n"
@@ -179,7 +199,7 @@ class Dereferencer:
     # --- routes -----------------------------------------------------------------------------
 
     def thing(self, key: str, headers: dict, query: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
-        if key not in self.docs:
+        if self.split(key) != (key, None):
             return self.error(404, f"no resource /{'id/' if not key.startswith('def') else ''}{key} in this dataset",
                               headers)
         fmt = self._requested_format(headers, query)
@@ -197,7 +217,7 @@ class Dereferencer:
                      *COMMON], body
 
     def document(self, rest: str, headers: dict, query: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
-        split = self.docs.split(rest)
+        split = self.split(rest)
         if split is None:
             return self.error(404, f"no document /doc/{rest} in this dataset", headers)
         key, fixed = split
@@ -210,15 +230,13 @@ class Dereferencer:
         lang = explicit or choose_language(headers.get("accept-language")) if fmt == "html" else None
         memo_key = (key, fmt, lang, bool(explicit), fixed)
         cached = self.replies.get(memo_key)
-        body: bytes | None = None
         if cached is None:
-            reply_headers, body, etag = self._document_reply(key, fmt, lang, bool(explicit), fixed)
-            self.replies.put(memo_key, reply_headers, body, etag)
-        else:
-            reply_headers, packed, etag = cached
+            cached = self._document_reply(key, fmt, lang, bool(explicit), fixed)
+            self.replies.put(memo_key, *cached)
+        reply_headers, body, etag = cached
         if is_not_modified(headers, etag, self.last_modified):
             return 304, [h for h in reply_headers if h[0] not in (b"content-type", b"content-length")], b""
-        return 200, reply_headers, body if body is not None else zlib.decompress(packed)
+        return 200, reply_headers, body
 
     def landing(self, headers: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
         lang = explicit or choose_language(headers.get("accept-language"))
