@@ -57,3 +57,8 @@ clean: ## remove built releases
 bench-deref: setup ## dereferencing requests/s against a constant-bytes ceiling (installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/deref_bench.py
+
+.PHONY: bench-scale
+bench-scale: setup ## build + serve synthetic releases of 10k and 100k triples (SIZES=10k,100k,1m; installs wrk)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) bench/scale_bench.py --sizes $(or $(SIZES),10k,100k) $(if $(LABEL),--label $(LABEL),)

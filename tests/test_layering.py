@@ -1,4 +1,5 @@
-"""Data flows one way: publisher/build writes dist/, publisher/web only reads it."""
+"""Data flows one way: publisher/build writes dist/, publisher/web only reads it; publisher/release,
+the format between them, imports neither."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def imports_of(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize(("layer", "forbidden"), [("build", "web"), ("web", "build")])
+@pytest.mark.parametrize(("layer", "forbidden"), [("build", "web"), ("web", "build"),
+                                                  ("release", "build"), ("release", "web")])
 def test_build_and_web_never_import_each_other(layer, forbidden):
     files = sorted((PACKAGE / layer).glob("*.py"))
     assert files

@@ -1,8 +1,8 @@
 """What the HTML pages show of the statistics cube, as plain data. Pure: cube and files in, dict out.
 
-Written as `pages/cube.json` next to the other page models:
-
-    {"pages": {document key: figures}, "downloads": [...]}
+`cube_pages` returns `{"pages": {document key: figures}, "downloads": [...], "queries": [...]}`;
+the figures of each page go into the documents file (`pages/documents.sqlite`, with the page),
+the rest into `pages/cube.json` for the landing page.
 
 - `municipality/<code>`: one chart per indicator (the inline SVG in sv and en, exactly the bytes of
   the published `cube-municipality--<code>--<indicator>.<lang>.svg`), the table of its values

@@ -84,62 +84,73 @@ def _incoming(graph: Graph, base_uri: str, skip: frozenset[URIRef]) -> dict[str,
     return by_key
 
 
-def _add_link_labels(out: Graph, sources: tuple[Graph, ...], own: set[URIRef]) -> None:
-    linked = {t for triple in list(out) for t in (triple[0], triple[2])
-              if isinstance(t, URIRef) and t not in own}
-    for term in sorted(linked):
-        for source in sources:
+class Describer:
+    """The documents of `data` and `ontology`, one at a time: `keys` first, then `document(key)`.
+
+    Grouping the triples by document, the incoming links and the labels of every resource is one
+    pass over the graphs; a document is then built from those groups alone, so the documents can
+    be written one by one without holding them all.
+    """
+
+    def __init__(self, data: Graph, ontology: Graph, base_uri: str, version: str):
+        self.data, self.ontology, self.base_uri, self.version = data, ontology, base_uri, version
+        self.dataset = next((s for s in data.subjects(RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset"))), None)
+        self.licence = next(iter(data.objects(self.dataset, DCTERMS.license)), None) \
+            if self.dataset is not None else None
+        self.vocab_licence = next(iter(ontology.objects(URIRef(base_uri + "def/"), DCTERMS.license)), self.licence)
+        self.own_data = _group(data, base_uri)
+        self.own_vocab = _group(ontology, base_uri)
+        # rdf:type links from the data to the vocabulary are listed on class pages; ks:confidence
+        # would attach every resource to ks:sourced, which tells a reader nothing.
+        self.incoming_data = _incoming(data, base_uri, frozenset({URIRef(base_uri + "def/confidence")}))
+        self.incoming_vocab = _incoming(ontology, base_uri, frozenset({RDFS.isDefinedBy}))
+        self.link_labels: dict[URIRef, list[tuple]] = defaultdict(list)  # the labels a link carries along
+        for source in (data, ontology):
             for prop in LINK_LABELS:
-                for value in source.objects(term, prop):
-                    out.add((term, prop, value))
+                for s, o in source.subject_objects(prop):
+                    self.link_labels[s].append((s, prop, o))
+        self.namespaces = bind_all(Graph(), base_uri).namespace_manager  # shared by every document's graph
+        self.keys = sorted(set(self.own_data) | set(self.own_vocab))
+
+    def document(self, key: str) -> Document:
+        base_uri, both = self.base_uri, (self.data, self.ontology)
+        topic = topic_iri(key, base_uri)
+        if key == VOCAB_DOC:
+            triples = list(self.ontology)
+        else:
+            triples = self.own_data.get(key, []) + self.own_vocab.get(key, [])
+            incoming = self.incoming_data.get(key, [])
+            triples += incoming if not key.startswith("def/") else [t for t in incoming if t[1] == RDF.type]
+            triples += self.incoming_vocab.get(key, [])
+        own = {s for s, _, _ in triples if doc_key(str(s), base_uri) == key}
+        linked = {t for triple in triples for t in (triple[0], triple[2]) if isinstance(t, URIRef) and t not in own}
+        for term in linked:
+            triples += self.link_labels.get(term, ())
+
+        doc = doc_iri(key, base_uri)
+        label = label_of(topic, *both)
+        triples += [(doc, RDF.type, FOAF.Document), (doc, FOAF.primaryTopic, topic),
+                    (doc, RDFS.label, Literal(f"Beskrivning av {label['sv']}", lang="sv")),
+                    (doc, RDFS.label, Literal(f"Description of {label['en']}", lang="en")),
+                    (doc, OWL.versionInfo, Literal(self.version))]
+        if key == VOCAB_DOC or key.startswith(VOCAB_DOC + "/"):
+            triples.append((doc, DCTERMS.isPartOf, doc_iri(VOCAB_DOC, base_uri)) if key != VOCAB_DOC
+                           else (doc, FOAF.primaryTopic, topic))
+            if self.vocab_licence is not None:
+                triples.append((doc, DCTERMS.license, self.vocab_licence))
+        else:
+            if self.dataset is not None:
+                triples.append((doc, DCTERMS.isPartOf, self.dataset))
+            if self.licence is not None:
+                triples.append((doc, DCTERMS.license, self.licence))
+        out = Graph(store="SimpleMemory")
+        out.namespace_manager = self.namespaces
+        for triple in triples:
+            out.add(triple)
+        return Document(key, topic, out)
 
 
 def describe(data: Graph, ontology: Graph, base_uri: str, version: str) -> dict[str, Document]:
     """One Document per thing in `data` and per term of `ontology`, keyed by document key."""
-    dataset = next((s for s in data.subjects(RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset"))), None)
-    licence = next(iter(data.objects(dataset, DCTERMS.license)), None) if dataset is not None else None
-    vocab_licence = next(iter(ontology.objects(URIRef(base_uri + "def/"), DCTERMS.license)), licence)
-    own_data = _group(data, base_uri)
-    own_vocab = _group(ontology, base_uri)
-    # rdf:type links from the data to the vocabulary are listed on class pages; ks:confidence
-    # would attach every resource to ks:sourced, which tells a reader nothing.
-    incoming_data = _incoming(data, base_uri, frozenset({URIRef(base_uri + "def/confidence")}))
-    incoming_vocab = _incoming(ontology, base_uri, frozenset({RDFS.isDefinedBy}))
-    both = (data, ontology)
-
-    docs: dict[str, Document] = {}
-    for key in sorted(set(own_data) | set(own_vocab)):
-        topic = topic_iri(key, base_uri)
-        out = bind_all(Graph(), base_uri)
-        if key == VOCAB_DOC:
-            triples = list(ontology)
-        else:
-            triples = own_data.get(key, []) + own_vocab.get(key, [])
-            triples += incoming_data.get(key, []) if not key.startswith("def/") else [
-                t for t in incoming_data.get(key, []) if t[1] == RDF.type]
-            triples += incoming_vocab.get(key, [])
-        for triple in triples:
-            out.add(triple)
-        own = {s for s, _, _ in out if doc_key(str(s), base_uri) == key}
-        _add_link_labels(out, both, own)
-
-        doc = doc_iri(key, base_uri)
-        label = label_of(topic, *both)
-        out.add((doc, RDF.type, FOAF.Document))
-        out.add((doc, FOAF.primaryTopic, topic))
-        out.add((doc, RDFS.label, Literal(f"Beskrivning av {label['sv']}", lang="sv")))
-        out.add((doc, RDFS.label, Literal(f"Description of {label['en']}", lang="en")))
-        out.add((doc, OWL.versionInfo, Literal(version)))
-        is_vocab = key == VOCAB_DOC or key.startswith(VOCAB_DOC + "/")
-        if is_vocab:
-            out.add((doc, DCTERMS.isPartOf, doc_iri(VOCAB_DOC, base_uri)) if key != VOCAB_DOC
-                    else (doc, FOAF.primaryTopic, topic))
-            if vocab_licence is not None:
-                out.add((doc, DCTERMS.license, vocab_licence))
-        else:
-            if dataset is not None:
-                out.add((doc, DCTERMS.isPartOf, dataset))
-            if licence is not None:
-                out.add((doc, DCTERMS.license, licence))
-        docs[key] = Document(key, topic, out)
-    return docs
+    describer = Describer(data, ontology, base_uri, version)
+    return {key: describer.document(key) for key in describer.keys}

@@ -160,12 +160,16 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
     return files
 
 
-def write_cube_files(writer: ReleaseWriter, cube: Cube, data: SourceData, base_uri: str) -> None:
+def write_cube_files(writer: ReleaseWriter, cube: Cube, data: SourceData, base_uri: str) -> dict[str, dict]:
+    """Write the slices, charts and example queries, and `pages/cube.json` (what the landing page lists).
+    Returns the figures of each page, by document key, for the documents file."""
     from .cube_pages import CUBE_FILE, cube_pages  # what the HTML pages show of the cube
 
     files = cube_files(cube, data, base_uri)
     for name, payload in sorted(files.items()):
         writer.write(name, payload)
     model = cube_pages(cube, data, base_uri, files)
+    figures = model.pop("pages")
     text = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     writer.write(CUBE_FILE, (text + "\n").encode())
+    return figures

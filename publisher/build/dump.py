@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from rdflib.namespace import XSD
 
 from ..errors import DumpMismatch
 from ..namespaces import REUSED, vocab
+from .serialise import Unsupported, Writers
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,19 @@ def _ordered_jsonld(node):
 
 
 def _to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    try:
+        return _OX_TERMS[term]
+    except KeyError:
+        if len(_OX_TERMS) > 200_000:  # a memo for the terms that recur across documents, bounded
+            _OX_TERMS.clear()
+        found = _OX_TERMS[term] = _convert(term)
+        return found
+
+
+_OX_TERMS: dict = {}
+
+
+def _convert(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -124,6 +138,58 @@ def verify(payload: bytes, fmt: Format, expected: set[ox.Triple], name: str) -> 
         )
 
 
+def verify_file(path: Path, fmt: Format, expected: set[ox.Triple], name: str) -> None:
+    """`verify` for a written file, parsed as a stream: the triples found are checked off a set of
+    references to the expected ones, so no second copy of the graph is built."""
+    remaining = set(expected)
+    extra: list[ox.Triple] = []
+    try:
+        for quad in ox.parse(path=str(path), format=fmt.ox_format, without_named_graphs=True):
+            triple = quad.triple
+            if triple in expected:
+                remaining.discard(triple)
+            elif len(extra) < 3:
+                extra.append(triple)
+    except SyntaxError as exc:
+        raise DumpMismatch(f"{name}: pyoxigraph cannot parse what we wrote: {exc}") from exc
+    if remaining or extra:
+        sample = [str(t) for t in list(remaining)[:3]] + [str(t) for t in extra]
+        raise DumpMismatch(f"{name}: re-parsed graph differs ({len(remaining)} missing, "
+                           f"{'some' if extra else 'no'} extra): {sample}")
+
+
+def representations(graph: Graph, writers: Writers, context: dict) -> dict[str, bytes]:
+    """A document in every format, by file suffix: the fast writers, or rdflib where they decline."""
+    try:
+        return writers.all(writers.canonical(graph))
+    except Unsupported:
+        ordered = canonical(graph)
+        return {fmt.suffix: serialise(ordered, fmt, context) for fmt in FORMATS}
+
+
+def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) -> dict[str, Path]:
+    """The four dumps of `graph` and their .gz, written as they are produced and each verified by
+    re-parsing the file with pyoxigraph. Returns their paths by file suffix."""
+    expected = expected_triples(graph)
+    writers = Writers(graph.namespaces(), context)
+    try:
+        ordered: list | None = writers.canonical(graph)
+    except Unsupported:
+        ordered = None
+    paths = {}
+    for fmt in FORMATS:
+        name = f"{stem}.{fmt.suffix}"
+        try:
+            if ordered is None:
+                raise Unsupported("blank node")
+            path = writer.write_text(name, writers.text(fmt.suffix, ordered), gz=True)
+        except Unsupported:
+            path = writer.write(name, serialise(canonical(graph), fmt, context), gz=True)
+        verify_file(path, fmt, expected, name)
+        paths[fmt.suffix] = path
+    return paths
+
+
 def gzip_bytes(payload: bytes) -> bytes:
     """Deterministic gzip: no file name, mtime 0."""
     import io
@@ -147,19 +213,57 @@ def media_type_of(name: str) -> str:
 
 
 class ReleaseWriter:
-    """Collects files for one release in a temporary folder, then publishes it atomically."""
+    """Collects files for one release in a temporary folder, then publishes it atomically.
+
+    Files are written as they come; only their sizes and checksums are kept (the file table).
+    """
 
     def __init__(self, dist_dir: Path, progress: Callable[[str], None] = lambda _: None):
         self.dist_dir = dist_dir
         self.progress = progress
         dist_dir.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=dist_dir))
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, dict] = {}
 
-    def write(self, name: str, payload: bytes, gz: bool = False) -> None:
-        self._write(name, payload)
+    def path(self, name: str) -> Path:
+        """Where `name` goes in the release (its folder created); `register` it once written."""
+        path = self.tmp / name
+        path.parent.mkdir(parents=True, exist_ok=True)  # e.g. pages/documents.sqlite
+        return path
+
+    def write(self, name: str, payload: bytes, gz: bool = False) -> Path:
+        return self.write_text(name, [payload], gz)
+
+    def write_text(self, name: str, pieces: Iterable[str | bytes], gz: bool = False) -> Path:
+        """Write `name` (and `name.gz`) from pieces of text as they are produced."""
+        path = self.path(name)
+        digest, size = hashlib.sha256(), 0
+        gz_file = (self.tmp / (name + ".gz")).open("wb") if gz else None
+        try:
+            with path.open("wb") as out, (gzip.GzipFile(filename="", mode="wb", fileobj=gz_file, mtime=0,
+                                                        compresslevel=9) if gz_file else _NoFile()) as packed:
+                for piece in pieces:
+                    data = piece.encode("utf-8", "replace") if isinstance(piece, str) else piece
+                    out.write(data)
+                    packed.write(data)
+                    digest.update(data)
+                    size += len(data)
+        finally:
+            if gz_file:
+                gz_file.close()
+        self.files[name] = {"bytes": size, "sha256": digest.hexdigest(), "media_type": media_type_of(name)}
         if gz:
-            self._write(name + ".gz", gzip_bytes(payload))
+            self.register(name + ".gz")
+        return path
+
+    def register(self, name: str) -> None:
+        """Enter a file written into the release folder by other means in the file table."""
+        digest, size = hashlib.sha256(), 0
+        with (self.tmp / name).open("rb") as f:
+            while block := f.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+        self.files[name] = {"bytes": size, "sha256": digest.hexdigest(), "media_type": media_type_of(name)}
 
     def directory(self, name: str) -> Path:
         """A fresh sub-folder of the release for a tool that writes files itself (the query store).
@@ -171,35 +275,23 @@ class ReleaseWriter:
         path.mkdir()
         return path
 
-    def _write(self, name: str, payload: bytes) -> None:
-        (self.tmp / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. pages/ttl.json
-        (self.tmp / name).write_bytes(payload)
-        self.files[name] = payload
-
     def file_table(self) -> dict[str, dict]:
-        return {
-            name: {
-                "bytes": len(payload),
-                "sha256": hashlib.sha256(payload).hexdigest(),
-                "media_type": media_type_of(name),
-            }
-            for name, payload in sorted(self.files.items())
-        }
+        return {name: dict(info) for name, info in sorted(self.files.items())}
 
     def publish(self, version: str, manifest: dict, keep: int) -> Path:
         table = self.file_table()
         sums = "".join(f"{info['sha256']}  {name}\n" for name, info in table.items())
-        self._write("SHA256SUMS", sums.encode())
+        self.write("SHA256SUMS", sums.encode())
         manifest = {**manifest, "version": version, "files": table}
         text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        self._write("manifest.json", text.encode())
+        self.write("manifest.json", text.encode())
 
         releases = self.dist_dir / "releases"
         releases.mkdir(exist_ok=True)
         final = releases / version
         if final.exists():
             old = (final / "SHA256SUMS").read_bytes() if (final / "SHA256SUMS").exists() else b""
-            if old != self.files["SHA256SUMS"]:
+            if old != sums.encode():
                 self.discard()
                 raise DumpMismatch(
                     f"release {version} already exists with different content: the same input "
@@ -225,3 +317,16 @@ class ReleaseWriter:
         others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in others[keep:]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+class _NoFile:
+    """Stands in for the .gz file when there is none."""
+
+    def __enter__(self) -> _NoFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def write(self, data: bytes) -> None:
+        pass

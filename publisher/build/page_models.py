@@ -8,11 +8,13 @@ None for IRIs that are not http(s): they are shown as text, never as links) or a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from ..namespaces import SCHEMA
-from .describe_resources import Document, doc_key
+from .describe_resources import Document, doc_key, topic_iri
 from .labels import TERMS, inverse_label, label_of
 
 SHOWN_ELSEWHERE = {ORG.member, ORG.organization, ORG.hasMember, ORG.hasMembership, FOAF.primaryTopic}
@@ -34,12 +36,40 @@ def href_of(iri: str, base_uri: str) -> str | None:
     return None
 
 
-def _value(term, base_uri: str, graphs: tuple[Graph, ...]) -> dict:
+class _Labels:
+    """label_of over (data, ontology, the document's graph), memoised across documents in `memo`.
+
+    A document's graph holds only triples of data and ontology, except those about the document
+    itself, so a label found for any other term is the same on every page.
+    """
+
+    def __init__(self, graphs: tuple[Graph, ...], document: URIRef, memo: dict):
+        self.graphs, self.document, self.memo = graphs, document, memo
+
+    def label(self, term: URIRef) -> dict:
+        if term == self.document:
+            return label_of(term, *self.graphs)
+        try:
+            return self.memo[term]
+        except KeyError:
+            found = self.memo[term] = label_of(term, *self.graphs)
+            return found
+
+    def known(self, term: URIRef, base_uri: str) -> bool:
+        key = ("known", term)
+        if term == self.document or key not in self.memo:
+            found = doc_key(str(term), base_uri) is not None or term in TERMS or any(
+                (term, p, None) in g for g in self.graphs for p in (RDFS.label, SKOS.prefLabel))
+            if term == self.document:
+                return found
+            self.memo[key] = found
+        return self.memo[key]
+
+
+def _value(term, base_uri: str, labels: _Labels) -> dict:
     if isinstance(term, URIRef):
-        known = doc_key(str(term), base_uri) is not None or term in TERMS or any(
-            (term, p, None) in g for g in graphs for p in (RDFS.label, SKOS.prefLabel))
         return {"iri": str(term), "href": href_of(str(term), base_uri),
-                "label": label_of(term, *graphs) if known else None}
+                "label": labels.label(term) if labels.known(term, base_uri) else None}
     assert isinstance(term, Literal)
     datatype = str(term.datatype) if term.datatype and term.datatype != XSD.string else None
     return {"text": str(term), "lang": term.language, "datatype": datatype}
@@ -50,15 +80,15 @@ def _sort_key(item: tuple[URIRef, dict]) -> tuple:
     return (FIRST.index(prop) if prop in FIRST else len(FIRST), label["en"].lower(), str(prop))
 
 
-def _rows(graph: Graph, subject: URIRef, base_uri: str, graphs: tuple[Graph, ...]) -> list[dict]:
+def _rows(graph: Graph, subject: URIRef, base_uri: str, labels: _Labels) -> list[dict]:
     props = {p for p in graph.predicates(subject, None) if p not in HIDDEN_ROWS}
     if SKOS.prefLabel in props:
         props -= {RDFS.label, SCHEMA.name}
-    labelled = sorted(((p, label_of(p, *graphs)) for p in props), key=_sort_key)
+    labelled = sorted(((p, labels.label(p)) for p in props), key=_sort_key)
     rows = []
     for prop, label in labelled:
         values = sorted(graph.objects(subject, prop), key=lambda t: (isinstance(t, Literal), str(t), t.n3()))
-        rows.append({"p": str(prop), "label": label, "values": [_value(v, base_uri, graphs) for v in values]})
+        rows.append({"p": str(prop), "label": label, "values": [_value(v, base_uri, labels) for v in values]})
     return rows
 
 
@@ -72,16 +102,16 @@ def _since(graph: Graph, membership: URIRef) -> str | None:
     return None
 
 
-def _memberships(topic: URIRef, data: Graph, base_uri: str, graphs: tuple[Graph, ...]) -> list[dict]:
+def _memberships(topic: URIRef, data: Graph, base_uri: str, labels: _Labels) -> list[dict]:
     out = []
     for side, other_side in ((ORG.member, ORG.organization), (ORG.organization, ORG.member)):
         for m in sorted(data.subjects(side, topic)):
             other = data.value(m, other_side)
             role = data.value(m, ORG.role)
-            role_label = label_of(role, *graphs) if role is not None else {"sv": "medlem", "en": "member"}
+            role_label = labels.label(role) if role is not None else {"sv": "medlem", "en": "member"}
             out.append({
                 "iri": str(m), "href": href_of(str(m), base_uri),
-                "other": _value(other, base_uri, graphs) if other is not None else None,
+                "other": _value(other, base_uri, labels) if other is not None else None,
                 "as": "member" if side == ORG.member else "organisation",
                 "role": {lang: text[:1].lower() + text[1:] for lang, text in role_label.items()},
                 "since": _since(data, m),
@@ -151,19 +181,23 @@ def _prune_links(node, keys: set[str]) -> None:
             _prune_links(value, keys)
 
 
-def page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, keys: set[str] | None = None) -> dict:
-    """What the page of `doc` shows; `keys` (all document keys) turns links to missing pages into text."""
-    model = _page_model(doc, data, ontology, base_uri)
+def page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, keys: set[str] | None = None,
+               memo: dict | None = None) -> dict:
+    """What the page of `doc` shows; `keys` (all document keys) turns links to missing pages into text.
+    `memo`, shared by the calls for one (data, ontology), keeps the labels of the terms already seen."""
+    model = _page_model(doc, data, ontology, base_uri, {} if memo is None else memo)
     if keys is not None:
         _prune_links(model, keys)
     return model
 
 
-def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> dict:
+def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo: dict) -> dict:
     graphs = (data, ontology, doc.graph)
     g = doc.graph
     topic = doc.topic
-    label = label_of(topic, *graphs)
+    document = URIRef(f"{base_uri}doc/{doc.key}")
+    labels = _Labels(graphs, document, memo)
+    label = labels.label(topic)
     own = sorted({s for s in g.subjects() if isinstance(s, URIRef) and doc_key(str(s), base_uri) == doc.key
                   and str(s).startswith(str(topic))}, key=lambda s: (s != topic, str(s)))
     sections = []
@@ -173,9 +207,9 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> d
             continue  # the vocabulary page lists its terms separately
         sections.append({
             "iri": str(subject), "anchor": fragment,
-            "label": label_of(subject, *graphs) if fragment else None,
-            "types": [_value(t, base_uri, graphs) for t in sorted(g.objects(subject, RDF.type))],
-            "rows": _rows(g, subject, base_uri, graphs),
+            "label": labels.label(subject) if fragment else None,
+            "types": [_value(t, base_uri, labels) for t in sorted(g.objects(subject, RDF.type))],
+            "rows": _rows(g, subject, base_uri, labels),
         })
     incoming: dict[URIRef, list] = {}
     for s, p, o in g:
@@ -184,8 +218,8 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> d
             incoming.setdefault(p, []).append(s)
     incoming_rows = [
         {"p": str(p), "label": inverse_label(p, *graphs),
-         "values": [_value(s, base_uri, graphs) for s in sorted(set(subjects))]}
-        for p, subjects in sorted(incoming.items(), key=lambda kv: _sort_key((kv[0], label_of(kv[0], *graphs))))
+         "values": [_value(s, base_uri, labels) for s in sorted(set(subjects))]}
+        for p, subjects in sorted(incoming.items(), key=lambda kv: _sort_key((kv[0], labels.label(kv[0]))))
     ]
     terms = []
     if doc.key == "def":
@@ -194,23 +228,22 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> d
                 defs = {lit.language: str(lit) for lit in sorted(ontology.objects(subject, SKOS.definition))
                         if isinstance(lit, Literal) and lit.language}
                 kind = _first(ontology, subject, RDF.type)
-                terms.append({**_value(subject, base_uri, graphs),
-                              "kind": _value(kind, base_uri, graphs) if kind is not None else None,
+                terms.append({**_value(subject, base_uri, labels),
+                              "kind": _value(kind, base_uri, labels) if kind is not None else None,
                               "definition": defs or None})
-    document = URIRef(f"{base_uri}doc/{doc.key}")
     licence = g.value(document, DCTERMS.license)
     version = g.value(document, OWL.versionInfo)
     return {
         "key": doc.key,
         "iri": str(topic),
         "document": str(document),
-        "licence": _value(licence, base_uri, graphs) if licence is not None else None,
+        "licence": _value(licence, base_uri, labels) if licence is not None else None,
         "version": str(version) if version is not None else None,
         "label": label,
         "vocabulary": doc.is_vocabulary,
         "sections": sections,
         "incoming": incoming_rows,
-        "memberships": _memberships(topic, data, base_uri, graphs),
+        "memberships": _memberships(topic, data, base_uri, labels),
         "sources": _sources(own, data, base_uri),
         "terms": terms,
         "schema": _schema_org(doc, g, base_uri, label),
@@ -218,18 +251,20 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str) -> d
     }
 
 
-def site_model(docs: dict[str, Document], data: Graph, ontology: Graph, base_uri: str) -> dict:
+def site_model(keys: Iterable[str], data: Graph, ontology: Graph, base_uri: str) -> dict:
     """What the landing page lists: networks and municipalities, each with a link and counts."""
     graphs = (data, ontology)
+    keys = sorted(keys)
 
     def listing(prefix: str) -> list[dict]:
         out = []
-        for key, doc in docs.items():
+        for key in keys:
             if key.startswith(prefix):
-                members = len(set(data.objects(doc.topic, ORG.hasMember)))
-                memberships = len(set(data.objects(doc.topic, ORG.hasMembership)))
-                code = data.value(doc.topic, DCTERMS.identifier)
-                out.append({"key": key, "href": f"/doc/{key}", "label": label_of(doc.topic, *graphs),
+                topic = topic_iri(key, base_uri)
+                members = len(set(data.objects(topic, ORG.hasMember)))
+                memberships = len(set(data.objects(topic, ORG.hasMembership)))
+                code = data.value(topic, DCTERMS.identifier)
+                out.append({"key": key, "href": f"/doc/{key}", "label": label_of(topic, *graphs),
                             "members": members, "memberships": memberships,
                             "code": str(code) if code is not None else None})
         return sorted(out, key=lambda r: r["label"]["sv"].lower())
@@ -239,5 +274,5 @@ def site_model(docs: dict[str, Document], data: Graph, ontology: Graph, base_uri
         "municipalities": listing("municipality/"),
         "schemes": listing("scheme/"),
         "publications": listing("publication/"),
-        "documents": sorted(docs),
+        "documents": keys,
     }

@@ -17,7 +17,7 @@ from ..settings import Settings
 from .catalogue import write_catalogue
 from .cube import cube_to_rdf
 from .downloads import write_cube_files
-from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, jsonld_context, serialise, verify
+from .dump import ReleaseWriter, jsonld_context, write_dumps
 from .integrity import check_integrity, store_of, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
@@ -131,27 +131,20 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
     writer = ReleaseWriter(settings.dist_dir, progress)
     try:
         context = jsonld_context(settings.base_uri)
-        counts = {}
-        for stem, g in ((DATASET_STEM, graph), (ONTOLOGY_STEM, ontology)):
-            ordered = canonical(g)
-            expected = expected_triples(g)
-            counts[stem] = len(g)
-            for fmt in FORMATS:
-                name = f"{stem}.{fmt.suffix}"
-                payload = serialise(ordered, fmt, context)
-                verify(payload, fmt, expected, name)
-                writer.write(name, payload, gz=True)
-        store_info = write_store(writer.directory(STORE_DIR), [
-            writer.files[f"{stem}.nt"] for stem in (DATASET_STEM, ONTOLOGY_STEM)])
+        counts = {DATASET_STEM: len(graph), ONTOLOGY_STEM: len(ontology)}
+        graphs = ((DATASET_STEM, graph), (ONTOLOGY_STEM, ontology))
+        nt = [write_dumps(writer, stem, g, context)["nt"] for stem, g in graphs]  # streamed, gzipped, verified
+        store_info = write_store(writer.directory(STORE_DIR), nt)
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
-        write_cube_files(writer, cube, data, settings.base_uri)
+        figures = write_cube_files(writer, cube, data, settings.base_uri)
         catalog, catalog_graph = write_catalogue(writer, settings, data, graph, ontology, version, DATASET_STEM,
                                                  ONTOLOGY_STEM, context, progress)
         from .representations import write_representations  # every document in every format (pages/)
 
         # the catalogue's distributions, services, publisher and contact dereference like everything else
-        write_representations(writer, graph + catalog_graph, ontology, settings.base_uri, version, context)
+        graph += catalog_graph  # in place: a copy of a large graph costs as much memory again
+        write_representations(writer, graph, ontology, settings.base_uri, version, context, figures)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")
@@ -172,4 +165,4 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
         writer.discard()
         raise
     step.done(f"release {version} is now {settings.current_release}")
-    return BuildResult(version, release, len(graph), result)
+    return BuildResult(version, release, counts[DATASET_STEM], result)

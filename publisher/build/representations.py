@@ -1,10 +1,13 @@
 """Precompute every representation of every document at build time, for the web layer to look up.
 
 Writes into the release, through the ReleaseWriter (so each file is in the manifest):
-- `pages/<fmt>.json` for ttl, nt, jsonld, rdf: `{document key: serialised description}`, each
-  description verified by re-parsing with pyoxigraph like the dumps;
-- `pages/html.json`: `{document key: page model}` that the web layer renders in sv and en;
+- `pages/documents.sqlite` (`publisher/release/documents.py`): for every document key its
+  description in ttl, nt, jsonld and rdf, each verified by re-parsing with pyoxigraph like the
+  dumps, its page model (the web layer renders it in sv and en) and the statistics it shows;
 - `pages/site.json`: what the landing page, the sitemap and the 404 page list.
+
+Documents are described, serialised, checked and written one at a time: the memory this takes
+does not grow with the number of documents.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import json
 
 from rdflib import Graph
 
-from .describe_resources import describe
-from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, serialise, verify
+from ..release.documents import DOCUMENTS_FILE, DocumentWriter
+from .describe_resources import Describer
+from .dump import FORMATS, ReleaseWriter, expected_triples, representations, verify
 from .page_models import page_model, site_model
+from .serialise import Writers
 
 FOLDER = "pages"
 
@@ -25,21 +30,25 @@ def _json(value: object) -> bytes:
 
 
 def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, base_uri: str,
-                          version: str, context: dict) -> int:
-    """Write the packed representations; returns the number of documents."""
-    docs = describe(data, ontology, base_uri, version)
-    packs: dict[str, dict[str, str]] = {fmt.suffix: {} for fmt in FORMATS}
-    for key, doc in docs.items():
-        ordered = canonical(doc.graph)
-        expected = expected_triples(doc.graph)
-        for fmt in FORMATS:
-            payload = serialise(ordered, fmt, context)
-            verify(payload, fmt, expected, f"{FOLDER}/{fmt.suffix}.json[{key}]")
-            packs[fmt.suffix][key] = payload.decode("utf-8")
-    for suffix, pack in packs.items():
-        writer.write(f"{FOLDER}/{suffix}.json", _json(pack))
-    keys = set(docs)
-    writer.write(f"{FOLDER}/html.json", _json({key: page_model(doc, data, ontology, base_uri, keys)
-                                                for key, doc in docs.items()}))
-    writer.write(f"{FOLDER}/site.json", _json(site_model(docs, data, ontology, base_uri)))
-    return len(docs)
+                          version: str, context: dict, figures: dict[str, dict] | None = None) -> int:
+    """Write the documents file and the site listing; returns the number of documents."""
+    describer = Describer(data, ontology, base_uri, version)
+    keys = set(describer.keys)
+    writers = Writers(describer.namespaces.namespaces(), context)
+    memo: dict = {}  # labels of the terms already seen, shared by the page models
+    out = DocumentWriter(writer.path(DOCUMENTS_FILE))
+    try:
+        for key in describer.keys:
+            doc = describer.document(key)
+            payloads = representations(doc.graph, writers, context)
+            expected = expected_triples(doc.graph)
+            for fmt in FORMATS:
+                verify(payloads[fmt.suffix], fmt, expected, f"{DOCUMENTS_FILE}[{key}].{fmt.suffix}")
+            out.add(key, payloads, page_model(doc, data, ontology, base_uri, keys, memo), (figures or {}).get(key))
+    except BaseException:
+        out.abort()
+        raise
+    out.close()
+    writer.register(DOCUMENTS_FILE)
+    writer.write(f"{FOLDER}/site.json", _json(site_model(describer.keys, data, ontology, base_uri)))
+    return len(keys)

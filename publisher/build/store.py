@@ -14,11 +14,14 @@ import pyoxigraph as ox
 STORE_DIR = "store"
 
 
-def write_store(path: Path, ntriples: list[bytes]) -> dict:
-    """Bulk-load N-Triples payloads into a new store at `path`; return its manifest entry."""
+def write_store(path: Path, ntriples: list[bytes | Path]) -> dict:
+    """Bulk-load N-Triples (payloads or files) into a new store at `path`; return its manifest entry."""
     store = ox.Store(str(path))
-    for payload in ntriples:
-        store.bulk_load(payload, ox.RdfFormat.N_TRIPLES)
+    for source in ntriples:
+        if isinstance(source, Path):
+            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+        else:
+            store.bulk_load(source, ox.RdfFormat.N_TRIPLES)
     store.optimize()
     quads = len(store)
     store.flush()

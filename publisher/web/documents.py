@@ -1,9 +1,10 @@
-"""The precomputed documents of the release: every representation as bytes, looked up by key.
+"""The precomputed documents of the release, looked up by key when they are asked for.
 
-The build wrote `pages/<fmt>.json` (one serialised description per document and RDF format),
-`pages/html.json` (page models) and `pages/site.json`. They are read once at start-up; HTML is
-rendered on first use per (document, language, link style) and kept, so every later request is
-a dictionary look-up.
+The build wrote every document's representations, page model and figures into
+`pages/documents.sqlite` (`publisher/release/documents.py`), and `pages/site.json` and
+`pages/cube.json` (what the landing page lists). The small listings are read at start-up; a
+document is read from the file on request, so the server's memory does not grow with the number
+of documents. Rendered answers are kept in a bounded memo by the Dereferencer (resources.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ..release.documents import DOCUMENTS_FILE, DocumentReader
 from .caching import strong_etag
 from .conneg import BY_KEY
 from .release import Release
@@ -30,41 +32,42 @@ class Variant:
 class Documents:
     version: str
     base_uri: str
-    rdf: dict[str, dict[str, Variant]]  # key -> fmt -> variant
-    models: dict[str, dict]
+    reader: DocumentReader
     site: dict
-    html: dict[tuple, Variant] = field(default_factory=dict)  # memo of rendered pages
-    cube: dict = field(default_factory=dict)  # pages/cube.json: figures per document, statistics downloads
+    cube: dict = field(default_factory=dict)  # pages/cube.json: the landing page's statistics downloads
 
     def __contains__(self, key: str) -> bool:
-        return key in self.models
+        return key in self.reader
 
     def split(self, path: str) -> tuple[str, str | None] | None:
         """'municipality/0136.ttl' -> ('municipality/0136', 'ttl'); unknown documents -> None."""
-        if path in self.models:
+        if path in self:
             return path, None
         stem, dot, suffix = path.rpartition(".")
-        if dot and suffix in SUFFIXES and stem in self.models:
+        if dot and suffix in SUFFIXES and stem in self:
             return stem, suffix
         return None
 
+    def rdf(self, key: str, fmt: str) -> Variant | None:
+        body = self.reader.body(key, fmt)
+        if body is None:
+            return None
+        return Variant(body, strong_etag(body, self.version), BY_KEY[fmt].content_type)
+
+    def model(self, key: str) -> dict | None:
+        return self.reader.page(key)
+
+    def figures(self, key: str) -> dict | None:
+        return self.reader.figures(key)
+
 
 def load_documents(release: Release) -> Documents:
-    version = release.version
-    rdf: dict[str, dict[str, Variant]] = {}
-    for fmt in RDF_KEYS:
-        path = release.path / "pages" / f"{fmt}.json"
-        pack = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        content_type = BY_KEY[fmt].content_type
-        for key, text in pack.items():
-            body = text.encode("utf-8")
-            rdf.setdefault(key, {})[fmt] = Variant(body, strong_etag(body, version), content_type)
-
     def read(name: str, default):
         path = release.path / "pages" / name
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
 
-    return Documents(version, release.manifest.get("base_uri", ""), rdf, read("html.json", {}),
-                     read("site.json", {"networks": [], "municipalities": [], "schemes": [],
-                                        "publications": [], "documents": []}),
-                     cube=read("cube.json", {"pages": {}, "downloads": [], "queries": []}))
+    site = read("site.json", {"networks": [], "municipalities": [], "schemes": [], "publications": []})
+    site.pop("documents", None)  # every key: the sitemap reads them from the documents file instead
+    return Documents(release.version, release.manifest.get("base_uri", ""),
+                     DocumentReader(release.path / DOCUMENTS_FILE), site,
+                     cube=read("cube.json", {"downloads": [], "queries": []}))

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import NoReleaseError
 
 REQUIRED_PARTS = ("version", "base_uri", "files", "store", "catalog")
-REQUIRED_FILES = ("pages/html.json", "pages/ttl.json", "klimatsamarbeten.ttl")
+REQUIRED_FILES = ("pages/documents.sqlite", "pages/site.json", "klimatsamarbeten.ttl")
 
 
 @dataclass(frozen=True)

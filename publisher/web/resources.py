@@ -10,12 +10,17 @@ URL design (all relative to the host, so one release serves on any host and port
     /                    the landing page (HTML); a client preferring RDF: 303 -> /.well-known/void
     /sitemap.xml, /robots.txt
 
-Every answer is assembled from precomputed bytes and precomputed header lists; this is a plain ASGI
-layer in front of the FastAPI app, so the hot path costs a few dictionary look-ups.
+Every answer is assembled from precomputed bytes (read from the release's documents file, or
+rendered once from its page model) and precomputed header lists; this is a plain ASGI layer in front
+of the FastAPI app. Answers are kept in a bounded memo (ReplyMemo: HOT_MEMO_BYTES as sent, then
+WARM_MEMO_BYTES compressed), so a repeated request costs a few dictionary look-ups and memory
+stays bounded however many documents the release has.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections import OrderedDict
 from functools import lru_cache
 from urllib.parse import parse_qs, quote
 
@@ -44,6 +49,57 @@ PREFLIGHT_HEADERS = (b"Accept, Accept-Language, If-None-Match, If-Modified-Since
                      b"If-Unmodified-Since")
 WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since", b"if-match",
           b"if-unmodified-since"}
+HOT_MEMO_BYTES = 16 * 1024 * 1024  # answers kept as they are sent
+WARM_MEMO_BYTES = 32 * 1024 * 1024  # answers pushed out of the hot part, kept zlib-compressed
+SPLIT_MEMO = 32_768  # paths whose document key is known (found or not), without asking the file
+Reply = tuple[Headers, bytes, str]
+
+
+class ReplyMemo:
+    """Answers by request key in two parts, each least recently used out first, within budgets of bytes.
+
+    The hot part keeps answers as they are sent: a small release fits in it whole, and a repeated
+    request costs a dictionary look-up, as when every document was in memory. What falls out of it
+    goes into the warm part compressed (zlib level 1: a page takes 4-7x less room), so the same
+    memory holds that many more; inflating one (~20 microseconds) costs far less than rendering a
+    page again (~0.5-1 ms) or reading a document from the release's file. An answer larger than an
+    eighth of the hot part is not kept.
+    """
+
+    def __init__(self, hot: int, warm: int):
+        self.hot_budget, self.warm_budget = hot, warm
+        self.hot: OrderedDict[tuple, Reply] = OrderedDict()
+        self.warm: OrderedDict[tuple, Reply] = OrderedDict()
+        self.hot_size = self.warm_size = 0
+
+    def get(self, key: tuple) -> Reply | None:
+        entry = self.hot.get(key)
+        if entry is not None:
+            self.hot.move_to_end(key)
+            return entry
+        packed = self.warm.pop(key, None)
+        if packed is None:
+            return None
+        self.warm_size -= len(packed[1]) + 512
+        headers, body, etag = packed[0], zlib.decompress(packed[1]), packed[2]
+        self.put(key, headers, body, etag)
+        return headers, body, etag
+
+    def put(self, key: tuple, headers: Headers, body: bytes, etag: str) -> None:
+        cost = len(body) + 512  # the body and, roughly, the headers and the key
+        if cost * 8 > self.hot_budget or key in self.hot:
+            return
+        self.hot[key] = (headers, body, etag)
+        self.hot_size += cost
+        while self.hot_size > self.hot_budget:
+            old_key, (old_headers, old_body, old_etag) = self.hot.popitem(last=False)
+            self.hot_size -= len(old_body) + 512
+            packed = zlib.compress(old_body, 1)
+            self.warm[old_key] = (old_headers, packed, old_etag)
+            self.warm_size += len(packed) + 512
+        while self.warm_size > self.warm_budget:
+            _, old = self.warm.popitem(last=False)
+            self.warm_size -= len(old[1]) + 512
 
 
 @lru_cache(maxsize=2048)
@@ -91,8 +147,10 @@ class Dereferencer:
         self.entry_key = f"dataset/{release.manifest.get('dataset', '')}"
         self.last_modified = release.last_modified
         self.last_modified_header = http_date(self.last_modified).encode()
-        self.replies: dict[tuple, tuple[Headers, bytes, str]] = {}
-        self.sitemap = self._sitemap()
+        self.replies = ReplyMemo(HOT_MEMO_BYTES, WARM_MEMO_BYTES)
+        self.split = lru_cache(maxsize=SPLIT_MEMO)(documents.split)  # path -> (key, fixed) or None
+        self.landing_replies: dict[tuple, tuple[Headers, bytes, str]] = {}  # a few: language x explicit
+        self._sitemap_bytes: bytes | None = None  # built on first request (it lists every document)
         self.robots = (f"User-agent: *\nAllow: /\nDisallow: /sparql\n"
                        f"Sitemap: {documents.base_uri}sitemap.xml\n").encode()
 
@@ -137,14 +195,14 @@ class Dereferencer:
             if negotiate(headers.get("accept"), LANDING_OFFERS) not in (None, "text/html"):
                 return self.see_other("/.well-known/void")
             return self.landing(headers, explicit)
-        body, ctype = (self.sitemap, b"application/xml") if rest == "/sitemap.xml" else (
+        body, ctype = (self.sitemap(), b"application/xml") if rest == "/sitemap.xml" else (
             self.robots, b"text/plain; charset=utf-8")
         return self.conditional(headers, strong_etag(body, self.docs.version), [(b"content-type", ctype)], body)
 
     # --- routes -----------------------------------------------------------------------------
 
     def thing(self, key: str, headers: dict, query: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
-        if key not in self.docs:
+        if self.split(key) != (key, None):
             return self.error(404, f"no resource /{'id/' if not key.startswith('def') else ''}{key} in this dataset",
                               headers)
         fmt = self._requested_format(headers, query)
@@ -162,7 +220,7 @@ class Dereferencer:
                      *COMMON], body
 
     def document(self, rest: str, headers: dict, query: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
-        split = self.docs.split(rest)
+        split = self.split(rest)
         if split is None:
             return self.error(404, f"no document /doc/{rest} in this dataset", headers)
         key, fixed = split
@@ -176,14 +234,15 @@ class Dereferencer:
         memo_key = (key, fmt, lang, bool(explicit), fixed)
         cached = self.replies.get(memo_key)
         if cached is None:
-            cached = self.replies[memo_key] = self._document_reply(key, fmt, lang, bool(explicit), fixed)
+            cached = self._document_reply(key, fmt, lang, bool(explicit), fixed)
+            self.replies.put(memo_key, *cached)
         reply_headers, body, etag = cached
         return self.conditional_reply(headers, etag, reply_headers, body)
 
     def landing(self, headers: dict, explicit: str | None) -> tuple[int, Headers, bytes]:
         lang = explicit or choose_language(headers.get("accept-language"))
-        memo_key = ("/", lang, bool(explicit))
-        cached = self.replies.get(memo_key)
+        memo_key = (lang, bool(explicit))
+        cached = self.landing_replies.get(memo_key)
         if cached is None:
             body = render_landing(self.release, self.docs.site, self.dump_rows, lang, bool(explicit),
                                   self.docs.cube)
@@ -191,7 +250,7 @@ class Dereferencer:
             base = self.docs.base_uri  # announce the VoID description and the catalogue (absolute, as /catalog does)
             announce = (f'<{base}.well-known/void>; rel="describedby"; type="text/turtle", '
                         f'<{base}catalog>; rel="alternate"; type="application/rdf+xml"').encode()
-            cached = self.replies[memo_key] = (
+            cached = self.landing_replies[memo_key] = (
                 self._headers(etag, b"text/html; charset=utf-8", body, b"Accept, Accept-Language", lang,
                               [(b"link", announce)]), body, etag)
         reply_headers, body, etag = cached
@@ -217,11 +276,10 @@ class Dereferencer:
         doc_path = f"/doc/{key}"
         if fmt == "html":
             variant = Variant(b"", "", "text/html; charset=utf-8")
-            body = render_resource(self.docs.models[key], lang or "sv", explicit,
-                                   self.docs.cube.get("pages", {}).get(key))
+            body = render_resource(self.docs.model(key), lang or "sv", explicit, self.docs.figures(key))
             etag = strong_etag(body, self.docs.version)
         else:
-            variant = self.docs.rdf[key][fmt]
+            variant = self.docs.rdf(key, fmt)
             body, etag = variant.body, variant.etag
         vary = b"Accept-Language" if fixed == "html" else (None if fixed else b"Accept, Accept-Language")
         extra = [(b"link", _link_header(doc_path))]
@@ -265,14 +323,16 @@ class Dereferencer:
         return status, [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode()),
                         (b"cache-control", b"no-cache"), *vary, *extra, *COMMON], body
 
-    def _sitemap(self) -> bytes:
-        base = self.docs.base_uri
-        urls = [base] + [f"{base}doc/{quote(key)}" for key in self.docs.site.get("documents", [])]
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-        lines += [f"<url><loc>{u}</loc></url>" for u in urls]
-        lines.append("</urlset>")
-        return ("\n".join(lines) + "\n").encode()
+    def sitemap(self) -> bytes:
+        if self._sitemap_bytes is None:
+            base = self.docs.base_uri
+            urls = [base] + [f"{base}doc/{quote(key)}" for key in self.docs.reader]
+            lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+            lines += [f"<url><loc>{u}</loc></url>" for u in urls]
+            lines.append("</urlset>")
+            self._sitemap_bytes = ("\n".join(lines) + "\n").encode()
+        return self._sitemap_bytes
 
 
 class DereferencingMiddleware:

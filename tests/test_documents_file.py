@@ -1,0 +1,112 @@
+"""Documents live in one read-only SQLite file of the release; the server reads them when asked.
+
+The file holds what rdflib would write for every described resource (checked against an
+independent rdflib serialisation of the same description), the server answers exactly those
+bytes with ETags over them, the reader works across threads and forked processes, and the
+server's memo of answers stays within its budget.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import random
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from rdflib import Graph
+
+from publisher.build.describe_resources import describe
+from publisher.build.dump import FORMATS, canonical, jsonld_context, serialise
+from publisher.build.to_rdf import ontology_graph
+from publisher.release.documents import DOCUMENTS_FILE, RDF_FORMATS, DocumentReader
+from publisher.web.caching import strong_etag
+from publisher.web.resources import ReplyMemo
+
+from .conftest import BASE, ROOT
+
+
+@pytest.fixture(scope="module")
+def reader(built, settings) -> DocumentReader:
+    return DocumentReader(settings.current_release / DOCUMENTS_FILE)
+
+
+def test_release_lists_the_documents_file_and_no_per_format_packs(built, settings):
+    manifest = json.loads((settings.current_release / "manifest.json").read_text())
+    assert DOCUMENTS_FILE in manifest["files"] and manifest["files"][DOCUMENTS_FILE]["sha256"]
+    assert not [name for name in manifest["files"] if name.startswith("pages/") and name.endswith(
+        ("ttl.json", "nt.json", "jsonld.json", "rdf.json", "html.json"))]
+
+
+def test_documents_file_holds_rdflibs_serialisation_of_every_description(built, settings, reader):
+    release = settings.current_release
+    data = Graph()
+    for name in ("klimatsamarbeten.nt", "catalog-dcat-ap.nt"):  # the pages also describe the catalogue
+        data.parse(release / name, format="nt")
+    docs = describe(data, ontology_graph(ROOT / "ontology", BASE), BASE, built.version)
+    assert len(docs) == reader.count == len(list(reader)) > 200
+    context = jsonld_context(BASE)
+    for key, doc in docs.items():
+        ordered = canonical(doc.graph)
+        for fmt in FORMATS:
+            assert reader.body(key, fmt.suffix) == serialise(ordered, fmt, context), (key, fmt.suffix)
+        assert reader.page(key)["key"] == key
+
+
+def test_served_documents_are_the_files_bytes_with_etags_over_them(live_server, built, reader):
+    keys = list(reader)[::15]
+    with httpx.Client(base_url=live_server.url) as client:
+        for key in keys:
+            for fmt in RDF_FORMATS:
+                r = client.get(f"/doc/{key}.{fmt}")
+                assert r.status_code == 200 and r.content == reader.body(key, fmt), (key, fmt)
+                assert r.headers["etag"] == strong_etag(r.content, built.version)
+                again = client.get(f"/doc/{key}.{fmt}")  # from the memo: the same answer
+                assert again.content == r.content and again.headers["etag"] == r.headers["etag"]
+        sitemap = client.get("/sitemap.xml").text
+    assert sitemap.count("<loc>") == reader.count + 1
+
+
+def test_documents_file_is_opened_read_only(reader):
+    with pytest.raises(sqlite3.OperationalError):
+        reader._connection().execute("DELETE FROM representations")
+
+
+def _read_in_child(path, key, queue) -> None:
+    queue.put(DocumentReader(path).body(key, "ttl") == _PARENT_READER.body(key, "ttl"))
+
+
+_PARENT_READER: DocumentReader | None = None
+
+
+def test_reader_works_across_threads_and_in_a_forked_process(reader):
+    global _PARENT_READER
+    keys = list(reader)[:40]
+    expected = {key: reader.body(key, "nt") for key in keys}
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda k: reader.body(k, "nt"), keys)) == [expected[k] for k in keys]
+    _PARENT_READER = reader  # used by the child after fork: it must open its own connection
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_read_in_child, args=(reader.path, keys[0], queue))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0 and queue.get(timeout=5) is True
+
+
+def test_reply_memo_keeps_within_its_budgets_least_recently_used_out_first():
+    memo = ReplyMemo(hot=16 * 1024, warm=64 * 1024)
+    text = {i: (f"synthetic document {i} " * (60 + i % 7)).encode() for i in range(600)}  # compressible
+    for i, body in text.items():
+        memo.put(("k", i), [], body, f'"{i}"')
+        assert memo.get(("k", 0)) == ([], text[0], '"0"')  # kept in use: never the least recently used
+        assert memo.hot_size <= memo.hot_budget and memo.warm_size <= memo.warm_budget
+    assert memo.warm and memo.get(("k", 1)) is None  # the oldest fell out of both parts
+    oldest_warm = next(iter(memo.warm))
+    assert memo.get(oldest_warm) == ([], text[oldest_warm[1]], f'"{oldest_warm[1]}"')  # inflated, back in hot
+    assert oldest_warm in memo.hot and oldest_warm not in memo.warm
+    assert all(len(packed) < len(text[k[1]]) for k, (_, packed, _) in memo.warm.items())
+    memo.put(("big",), [], random.Random(0).randbytes(3000), '"big"')  # over an eighth of the hot part
+    assert memo.get(("big",)) is None
