@@ -300,3 +300,11 @@ def test_slow_readers_of_a_dump_hold_neither_memory_nor_other_clients(server) ->
     finally:
         for s in readers:
             s.close()
+
+
+def test_an_over_long_accept_on_sparql_is_refused_not_ignored(server) -> None:
+    accept = ", ".join(["application/sparql-results+xml"] * 400)
+    for method, kwargs in [("GET", {"params": {"query": "ASK {}"}}), ("GET", {}),
+                           ("POST", {"data": {"query": "ASK {}"}})]:
+        response = httpx.request(method, server.url + "/sparql", headers={"Accept": accept}, **kwargs)
+        assert response.status_code == 431 and "Accept header has" in response.text, (method, response.text[:200])

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .conneg import MAX_HEADER, oversized_header
 from .errors import error_reply
 
 PATH = "/sparql"
@@ -52,6 +53,11 @@ class SparqlFastPath:
             return
         method = scope["method"]
         try:
+            too_long = oversized_header(scope["headers"])
+            if too_long is not None:  # read whole or not at all: never as if it were absent
+                name, length = too_long
+                raise HTTPException(431, f"the {name.title()} header has {length} characters; this endpoint reads "
+                                    f"at most {MAX_HEADER}: send a shorter list of what you accept")
             if (method in ("GET", "HEAD") and self.service is not None and scope["query_string"]
                     and await self._answer(scope, send, method)):
                 return
