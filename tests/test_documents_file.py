@@ -105,8 +105,8 @@ def test_reply_memo_keeps_within_its_budgets_least_recently_used_out_first():
         assert memo.hot_size <= memo.hot_budget and memo.warm_size <= memo.warm_budget
     assert memo.warm and memo.get(("k", 1)) is None  # the oldest fell out of both parts
     oldest_warm = next(iter(memo.warm))
-    assert memo.get(oldest_warm) == ([], text[oldest_warm[1]], f'"{oldest_warm[1]}"')  # inflated, back in hot
-    assert oldest_warm in memo.hot and oldest_warm not in memo.warm
+    assert memo.get(oldest_warm) == ([], text[oldest_warm[1]], f'"{oldest_warm[1]}"')  # inflated
+    assert oldest_warm not in memo.hot and next(reversed(memo.warm)) == oldest_warm  # now the last out
     assert all(len(packed) < len(text[k[1]]) for k, (_, packed, _) in memo.warm.items())
     memo.put(("big",), [], random.Random(0).randbytes(3000), '"big"')  # over an eighth of the hot part
     assert memo.get(("big",)) is None
