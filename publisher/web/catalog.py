@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from ..settings import Settings
 from ..uris import Minter
 from .caching import conditional_response, strong_etag, validator_headers
-from .conneg import BY_KEY, RDF_FORMATS, RdfFormat, format_for, negotiate
+from .conneg import BY_KEY, RDF_FORMATS, RdfFormat, format_for, negotiate, split_list
 from .release import Release
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -44,7 +44,7 @@ def parse_accept_profile(header: str | None) -> list[tuple[str, float]]:
     if not header:
         return []
     out = []
-    for order, item in enumerate(_split_profiles(header)):
+    for order, item in enumerate(split_list(header, angles=True)):
         m = _PROFILE_ITEM.match(item)
         if not m:
             continue
@@ -59,26 +59,6 @@ def parse_accept_profile(header: str | None) -> list[tuple[str, float]]:
         out.append((m.group(1) or m.group(2), q, order))
     out.sort(key=lambda t: (-t[1], t[2]))
     return [(name, q) for name, q, _ in out]
-
-
-def _split_profiles(header: str) -> list[str]:
-    """Split on commas outside `<...>` and quoted strings."""
-    parts, buf, inside = [], [], ""
-    for ch in header:
-        if inside:
-            if ch == inside:
-                inside = ""
-        elif ch == "<":
-            inside = ">"
-        elif ch == '"':
-            inside = '"'
-        elif ch == ",":
-            parts.append("".join(buf))
-            buf = []
-            continue
-        buf.append(ch)
-    parts.append("".join(buf))
-    return parts
 
 
 def choose_profile(param: str | None, header: str | None, profiles: dict[str, str],

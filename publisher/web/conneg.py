@@ -106,25 +106,33 @@ def parse_params(items: Sequence[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _split(header: str, separator: str = ",") -> list[str]:
-    """Split on `separator` outside quoted strings (RFC 9110 §5.6.4, with backslash escapes)."""
-    if '"' not in header:
+def _split(header: str, separator: str = ",", angles: bool = False) -> list[str]:
+    """Split on `separator` outside quoted strings (RFC 9110 §5.6.4, with backslash escapes) and, with
+    `angles`, outside `<...>` (the IRIs of Accept-Profile)."""
+    if '"' not in header and not (angles and "<" in header):
         return header.split(separator)
-    parts, buf, quoted, escaped = [], [], False, False
+    parts, buf, quoted, escaped, bracketed = [], [], False, False, False
     for ch in header:
         if escaped:
             escaped = False
         elif ch == "\\" and quoted:
             escaped = True
-        elif ch == '"':
+        elif ch == '"' and not bracketed:
             quoted = not quoted
-        elif ch == separator and not quoted:
+        elif angles and not quoted and ch in "<>":
+            bracketed = ch == "<"
+        elif ch == separator and not quoted and not bracketed:
             parts.append("".join(buf))
             buf = []
             continue
         buf.append(ch)
     parts.append("".join(buf))
     return parts
+
+
+def split_list(header: str, angles: bool = False) -> list[str]:
+    """The items of a comma-separated header, commas inside quotes (and, with `angles`, `<...>`) kept."""
+    return _split(header, ",", angles)
 
 
 def oversized_header(headers: Iterable[tuple[bytes, bytes]]) -> tuple[str, int] | None:

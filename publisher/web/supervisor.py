@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import uvicorn
 
 from . import net_fence
+from .serving_server import ServingServer
 from .sparql_engine import PAGE, RETIRED_MEMORY, RETIRED_SIGNAL, WHO_BYTES, QueryEngine, running_on
 
 TICK = 0.05  # seconds between two looks at the serving processes
@@ -368,28 +369,6 @@ class Supervisor:
             server.retire = retire
         server.run(sockets=[self.sock])
         return 0
-
-
-class ServingServer(uvicorn.Server):
-    """uvicorn's server, told to retire by SIGUSR1; the retirement runs in the event loop, at a tick."""
-
-    retire = None  # set by Supervisor._serve
-    ready = None  # the supervisor's shared flag, set once listening
-    retirement_requested = False
-
-    async def startup(self, sockets=None) -> None:
-        await super().startup(sockets=sockets)
-        if self.ready is not None and self.started:
-            self.ready.value = 1
-
-    def request_retirement(self, signum, frame) -> None:
-        self.retirement_requested = True
-
-    async def on_tick(self, counter: int) -> bool:
-        if self.retirement_requested and self.retire is not None:
-            self.retirement_requested = False
-            self.retire(RETIRED_SIGNAL)
-        return await super().on_tick(counter)
 
 
 def pss_mb(pid: int) -> float:
