@@ -17,6 +17,7 @@ check once per property, as the recommendation says.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
@@ -220,11 +221,15 @@ class Violation:
         return f"{self.ident} {self.title}: {self.focus}"
 
 
+def quads(graph: Graph) -> Iterator[ox.Quad]:
+    """The graph's triples as quads of the default graph, to load into a store."""
+    return (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in expected_triples(graph))
+
+
 def store_of(*graphs: Graph) -> ox.Store:
     store = ox.Store()
     for graph in graphs:
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                          for t in expected_triples(graph))
+        store.bulk_extend(quads(graph))
     return store
 
 

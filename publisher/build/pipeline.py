@@ -14,16 +14,17 @@ from rdflib import Graph
 
 from ..errors import ValidationFailure
 from ..settings import Settings
+from ..uris import Minter
 from .catalogue import write_catalogue
-from .cube import cube_to_rdf
+from .cube import CUBE_ID, cube_to_rdf
 from .downloads import write_cube_files
 from .dump import ReleaseWriter, jsonld_context, write_dumps
-from .integrity import check_integrity, store_of, with_integrity
+from .integrity import check_integrity, quads, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
 from .store import STORE_DIR, write_store
 from .to_rdf import ontology_graph, to_rdf
-from .validate import ValidationResult, shapes_graph, validate
+from .validate import ValidationResult, data_store, shapes_graph, validate
 from .workspace import claim, io_error
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -87,16 +88,38 @@ def prepare(settings: Settings, step: _Steps) -> tuple[SourceData, str, Graph, G
     version = input_version(settings, data, cube.files)
 
     step("building the RDF graph")
-    graph = to_rdf(data, settings.base_uri, version)
+    where: dict[str, str] = {}
+    graph = to_rdf(data, settings.base_uri, version, where)
     graph += cube_to_rdf(cube, data, settings.base_uri)
     ontology = ontology_graph(settings.ontology_dir, settings.base_uri)
     step.done(f"{len(graph)} triples of data, {len(ontology)} of vocabulary")
 
     step(f"validating against the SHACL shapes in {settings.shapes_dir}")
-    result = validate(graph, shapes_graph(settings.shapes_dir, settings.base_uri), ontology, settings.base_uri)
-    result = with_integrity(result, check_integrity(store_of(graph, ontology)))  # Data Cube IC-1 … IC-21
+    store = data_store(quads(graph))
+    result = validate(store, shapes_graph(settings.shapes_dir, settings.base_uri), ontology, settings.base_uri,
+                      locator(where, cube, settings.base_uri))
+    store.bulk_extend(quads(ontology))  # the Data Cube's IC-1 … IC-21 read the vocabulary too
+    result = with_integrity(result, check_integrity(store))
+    del store
     step.done(f"{result.violations} violations, {result.warnings} warnings")
     return data, version, graph, ontology, cube, result
+
+
+def locator(where: dict[str, str], cube: Cube, base_uri: str) -> Callable[[str], str | None]:
+    """The `file:line` a resource's facts come from (for a validation failure), or None."""
+    observations: dict[str, str] = {}
+
+    def locate(iri: str) -> str | None:
+        iri = iri.split("#", 1)[0]
+        if iri in where:
+            return where[iri]
+        if not observations and cube.observations:  # made when first asked: only a failing build asks
+            m = Minter(base_uri)
+            observations.update((str(m.observation(CUBE_ID, o.indicator, o.municipality, o.year)),
+                                 f"{o.file}:{o.line}") for o in cube.observations)
+        return observations.get(iri)
+
+    return locate
 
 
 def check(settings: Settings, progress: Progress = stderr_progress) -> ValidationResult:

@@ -55,6 +55,7 @@ class _Builder:
         self.g = bind_all(Graph(), base_uri)
         self.municipalities = data.by_id("municipalities")
         self.schemes = data.by_id("schemes")
+        self.where: dict[str, str] = {}
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -79,6 +80,7 @@ class _Builder:
 
     def provenance(self, s: URIRef, record: Record, parent: Record | None = None) -> None:
         """Sources and confidence of `record`, falling back to its parent's (a concept's scheme)."""
+        self.where.setdefault(str(s), f"{record.file}:{record.line}")
         sources = record.get("sources") or (parent.get("sources") if parent else None) or []
         for source in sources:
             self.add(s, PROV.wasDerivedFrom, self.m.source(source.ident))
@@ -308,9 +310,13 @@ class _Builder:
             self.add(s, PROV.wasDerivedFrom, self.m.source(source["id"]))
 
 
-def to_rdf(data: SourceData, base_uri: str, version: str) -> Graph:
-    """The dataset's graph (instance data only; the vocabulary is `ontology_graph`)."""
+def to_rdf(data: SourceData, base_uri: str, version: str, where: dict[str, str] | None = None) -> Graph:
+    """The dataset's graph (instance data only; the vocabulary is `ontology_graph`).
+
+    `where`, when given, is filled with the `file:line` of the record each resource comes from."""
     b = _Builder(data, base_uri)
+    if where is not None:
+        b.where = where
     b.sources()
     b.counties()
     b.municipalities_()

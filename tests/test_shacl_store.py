@@ -1,0 +1,181 @@
+"""The set-at-a-time SHACL validator on Oxigraph gives pyshacl's results, result for result.
+
+Compared on: every example in tests/shape_examples/ (conforming and violating), the real data as
+the build makes it, and a corpus of broken data made from the real data by deterministic
+mutations (a triple removed, a value duplicated, a literal's datatype changed, an IRI replaced by
+a literal, a type removed, a label's language changed, ...). A result is compared by its focus
+node, path, value, source shape, constraint component, severity and message.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from publisher.build.shacl_store import StoreValidator, Unsupported, report_graph
+from publisher.build.validate import shapes_graph
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "tests" / "shape_examples"
+BASE = "http://127.0.0.1:8000/"
+
+
+@cache
+def _shapes() -> Graph:
+    return shapes_graph(REPO / "shapes", BASE)
+
+
+def _ox(term):
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    return ox.NamedNode(str(term))
+
+
+def _store(graph: Graph) -> ox.Store:
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(_ox(s), _ox(p), _ox(o), ox.DefaultGraph()) for s, p, o in graph)
+    return store
+
+
+def _pyshacl(graph: Graph) -> set[tuple]:
+    _, report, _ = pyshacl.validate(graph, shacl_graph=_shapes(), inference="none", allow_warnings=True,
+                                    advanced=True)
+    out = set()
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        out.add((report.value(r, SH.focusNode), report.value(r, SH.resultPath), report.value(r, SH.value),
+                 report.value(r, SH.sourceShape), report.value(r, SH.sourceConstraintComponent),
+                 report.value(r, SH.resultSeverity), str(report.value(r, SH.resultMessage) or ""),
+                 report.value(r, SH.sourceConstraint)))
+    return out
+
+
+def _ours(graph: Graph) -> set[tuple]:
+    return {r.key() for r in StoreValidator(_shapes()).validate(_store(graph))}
+
+
+def _same(graph: Graph) -> set[tuple]:
+    expected, got = _pyshacl(graph), _ours(graph)
+    assert got == expected, (f"only pyshacl: {sorted(map(str, expected - got))}\n"
+                             f"only the store: {sorted(map(str, got - expected))}")
+    return got
+
+
+def test_the_project_shapes_are_fully_supported():
+    StoreValidator(_shapes())  # raises Unsupported otherwise
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.ttl")), ids=lambda p: p.name)
+def test_same_results_as_pyshacl_on_every_shape_example(path: Path):
+    results = _same(Graph().parse(path, format="turtle", publicID=BASE))
+    assert bool(results) == path.name.endswith(".invalid.ttl")
+
+
+@cache
+def _real_graph() -> Graph:
+    from publisher.build.cube import cube_to_rdf
+    from publisher.build.load import load
+    from publisher.build.observations import load_observations
+    from publisher.build.to_rdf import to_rdf
+
+    data = load(REPO / "data")
+    graph = to_rdf(data, BASE, "test")
+    graph += cube_to_rdf(load_observations(REPO / "data", data), data, BASE)
+    return graph
+
+
+def test_same_results_as_pyshacl_on_the_real_data():
+    assert _same(_real_graph()) == set()
+
+
+def _mutations(graph: Graph, n: int, seed: int) -> list[tuple[str, Graph]]:
+    """`n` broken copies of `graph`, each with one deterministic mutation."""
+    rnd = random.Random(seed)
+    triples = sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+    out = []
+    for i in range(n):
+        g = Graph()
+        for t in triples:
+            g.add(t)
+        s, p, o = triples[rnd.randrange(len(triples))]
+        kind = i % 9
+        if kind == 0:
+            g.remove((s, p, o))
+            what = f"removed {p}"
+        elif kind == 1:
+            g.add((s, p, Literal("extra") if isinstance(o, Literal) else URIRef(str(o) + "-extra")))
+            what = f"second value of {p}"
+        elif kind == 2 and isinstance(o, Literal):
+            g.remove((s, p, o))
+            g.add((s, p, Literal(str(o), datatype=XSD.integer)))
+            what = f"datatype of {p}"
+        elif kind == 3 and isinstance(o, URIRef):
+            g.remove((s, p, o))
+            g.add((s, p, Literal(str(o))))
+            what = f"IRI of {p} as a literal"
+        elif kind == 4:
+            for t in list(g.triples((s, RDF.type, None))):
+                g.remove(t)
+            what = "types removed"
+        elif kind == 5 and isinstance(o, Literal) and o.language:
+            g.remove((s, p, o))
+            g.add((s, p, Literal(str(o), lang="de")))
+            what = f"language of {p}"
+        elif kind == 6 and isinstance(o, Literal):
+            g.remove((s, p, o))
+            g.add((s, p, Literal("not a value", datatype=o.datatype) if o.datatype else Literal(str(o) + " again",
+                                                                                                 lang=o.language)))
+            what = f"ill-typed or second-language value of {p}"
+        elif kind == 7:
+            b = BNode()
+            for q, v in list(g.predicate_objects(s)):
+                g.add((b, q, v))
+            for q, v in list(g.predicate_objects(s)):
+                g.remove((s, q, v))
+            what = "subject as a blank node"
+        else:
+            g.add((s, RDFS.label, Literal("x", lang="sv")))
+            g.add((URIRef(str(s) + "-twin"), RDF.type, next(graph.objects(s, RDF.type), RDFS.Resource)))
+            what = "second Swedish label and an empty twin"
+        out.append((f"{i}: {what} on {s}", g))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(4))
+def test_same_results_as_pyshacl_on_broken_data(seed: int):
+    broken = 0
+    for name, graph in _mutations(_real_graph(), 12, seed):
+        try:
+            broken += bool(_same(graph))
+        except AssertionError as exc:
+            raise AssertionError(f"mutation {name}: {exc}") from None
+    assert broken >= 3  # the corpus does break things
+
+
+def test_unsupported_features_are_refused_not_skipped():
+    shapes = Graph()
+    shape = URIRef("http://example.org/S")
+    shapes.add((shape, RDF.type, SH.NodeShape))
+    shapes.add((shape, SH.targetClass, URIRef("http://example.org/C")))
+    shapes.add((shape, SH.closed, Literal(True)))
+    with pytest.raises(Unsupported):
+        StoreValidator(shapes)
+
+
+def test_the_report_has_one_result_per_finding():
+    graph = Graph().parse(EXAMPLES / "ObservationShape.invalid.ttl", format="turtle", publicID=BASE)
+    results = StoreValidator(_shapes()).validate(_store(graph))
+    report = report_graph(results, conforms=False)
+    assert len(list(report.subjects(RDF.type, SH.ValidationResult))) == len(results) > 0
+    assert (None, SH.conforms, Literal(False)) in report
