@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, TIME
 
-from publisher.build.describe_resources import describe, doc_key
-from publisher.build.page_models import href_of, page_model
 from publisher.build.to_rdf import ontology_graph
+from publisher.release.describe import describe, doc_key
+from publisher.release.page_models import href_of, page_model
 from publisher.web.pages import script_json, with_lang
 
 from .conftest import BASE, ROOT

@@ -18,9 +18,9 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from publisher.build.describe_resources import describe
 from publisher.build.dump import FORMATS, canonical, jsonld_context, serialise
 from publisher.build.to_rdf import ontology_graph
+from publisher.release.describe import describe
 from publisher.release.documents import DOCUMENTS_FILE, RDF_FORMATS, DocumentReader
 from publisher.web.caching import strong_etag
 from publisher.web.resources import ReplyMemo

@@ -16,7 +16,6 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from bench.synthetic import generate
 from publisher.build.cube import cube_to_rdf
-from publisher.build.describe_resources import describe
 from publisher.build.dump import (
     FORMATS,
     DumpMismatch,
@@ -32,9 +31,10 @@ from publisher.build.dump import (
 )
 from publisher.build.load import load
 from publisher.build.observations import load_observations
-from publisher.build.serialise import Unsupported, Writers
 from publisher.build.to_rdf import ontology_graph, to_rdf
 from publisher.namespaces import bind_all
+from publisher.release.describe import describe
+from publisher.release.serialise import Unsupported, Writers
 
 from .conftest import BASE, ROOT
 

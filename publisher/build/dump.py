@@ -24,7 +24,7 @@ from rdflib.namespace import XSD
 
 from ..errors import DumpMismatch
 from ..namespaces import REUSED, vocab
-from .serialise import Unsupported, Writers
+from ..release.serialise import Unsupported, Writers
 
 
 @dataclass(frozen=True)

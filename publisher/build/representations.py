@@ -16,11 +16,11 @@ import json
 
 from rdflib import Graph
 
+from ..release.describe import Describer
 from ..release.documents import DOCUMENTS_FILE, DocumentWriter
-from .describe_resources import Describer
+from ..release.page_models import page_model, site_model
+from ..release.serialise import Writers
 from .dump import FORMATS, ReleaseWriter, expected_triples, representations, verify
-from .page_models import page_model, site_model
-from .serialise import Writers
 
 FOLDER = "pages"
 

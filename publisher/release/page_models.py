@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from ..namespaces import SCHEMA
-from .describe_resources import Document, doc_key, topic_iri
+from .describe import Document, doc_key, topic_iri
 from .labels import TERMS, inverse_label, label_of
 
 SHOWN_ELSEWHERE = {ORG.member, ORG.organization, ORG.hasMember, ORG.hasMembership, FOAF.primaryTopic}
