@@ -22,14 +22,17 @@ from pathlib import Path
 import httpx
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, RDF
+from rdflib.namespace import DCAT, RDF, Namespace
 
 from bench.synthetic import generate
+from publisher.release.describe import HYDRA
+from publisher.release.documents import DOCUMENTS_FILE, DocumentReader
 from publisher.settings import Settings
 
 from .conftest import BASE, LiveServer
 
 pytestmark = pytest.mark.slow
+QB = Namespace("http://purl.org/linked-data/cube#")
 
 OBSERVATIONS = 290 * 3 * 10 + 24  # synthetic (municipalities x indicators x years) + the real data's
 
@@ -79,10 +82,19 @@ def test_synthetic_release_is_about_100k_triples_and_compact(scale):
     assert size < 6 * (nt + store)  # 13.4x when every document was a JSON pack; 4.9x in one compressed file
 
 
+def _keys(settings) -> tuple[list[str], list[str]]:
+    """(documents written by the build, observations assembled on request)."""
+    release = settings.current_release
+    documents = json.loads((release / "pages" / "site.json").read_text())["documents"]
+    observations = list(DocumentReader(release / DOCUMENTS_FILE).uniform_keys())
+    return documents, observations
+
+
 def test_random_resources_dereference_in_every_format(scale):
     settings, server = scale
-    keys = json.loads((settings.current_release / "pages" / "site.json").read_text())["documents"]
-    assert len(keys) > 10_000
+    documents, observations = _keys(settings)
+    assert len(observations) == OBSERVATIONS and len(documents) > 1000
+    keys = documents + observations
     sample = random.Random(5).sample(keys, 12) + ["municipality/9000", "organisation/syntetiskt-natverk-00"]
     with httpx.Client(base_url=server.url) as client:
         for key in sample:
@@ -97,7 +109,8 @@ def test_random_resources_dereference_in_every_format(scale):
             page = client.get(f"/doc/{key}", headers={"accept": "text/html"})
             assert page.status_code == 200 and "<html" in page.text
         assert "Syntetisk kommun 9000" in client.get("/doc/municipality/9000.html").text
-        assert client.get("/sitemap.xml").text.count("<loc>") == len(keys) + 1
+        # the sitemap lists the documents; observations are reached from them (and their pages)
+        assert client.get("/sitemap.xml").text.count("<loc>") == len(documents) + 1
         assert client.get("/doc/observation/not-there").status_code == 404
 
 
@@ -120,9 +133,43 @@ def test_catalogue_is_served_and_names_the_datasets(scale):
     assert len(list(graph.objects(catalog, DCAT.dataset))) == 2
 
 
+def test_long_documents_are_paged_with_hydra_links(scale):
+    _, server = scale
+    doc = URIRef(BASE + "doc/dataset/miljonyckeltal")
+    last = -(-OBSERVATIONS // 100)
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        first = client.get("/doc/dataset/miljonyckeltal.ttl")
+        assert first.status_code == 200 and len(first.content) < 200_000  # not every observation at once
+        graph = Graph().parse(data=first.text, format="turtle")
+        view = graph.value(doc, HYDRA.view)
+        assert view == URIRef(f"{doc}?page=1") and graph.value(doc, HYDRA.totalItems).value == OBSERVATIONS
+        assert graph.value(view, HYDRA.next) == URIRef(f"{doc}?page=2")
+        assert graph.value(view, HYDRA.last) == URIRef(f"{doc}?page={last}")
+        listed = set(graph.subjects(QB.dataSet, URIRef(BASE + "id/dataset/miljonyckeltal")))
+        assert len(listed) == 100
+        seen = set(listed)
+        for n in (2, last):
+            page = Graph().parse(data=client.get(f"/doc/dataset/miljonyckeltal.ttl?page={n}").text, format="turtle")
+            here = set(page.subjects(QB.dataSet, URIRef(BASE + "id/dataset/miljonyckeltal")))
+            assert here and not here & seen
+            seen |= here
+            assert page.value(URIRef(f"{doc}?page={n}"), HYDRA.previous) == URIRef(f"{doc}?page={n - 1}")
+        assert page.value(URIRef(f"{doc}?page={last}"), HYDRA.next) is None
+        assert len(here) == OBSERVATIONS - 100 * (last - 1)
+        html = client.get("/doc/dataset/miljonyckeltal?page=2", headers={"accept": "text/html"}).text
+        assert 'href="/doc/dataset/miljonyckeltal?page=3" rel="next"' in html
+        assert 'href="/doc/dataset/miljonyckeltal?page=1" rel="prev"' in html
+        assert client.get(f"/doc/dataset/miljonyckeltal?page={last + 1}").status_code == 404
+        for bad in ("0", "abc", "-1", "1e3"):
+            assert client.get(f"/doc/dataset/miljonyckeltal?page={bad}").status_code == 400
+        assert client.get("/doc/dataset/miljonyckeltal?page=1").content == \
+            client.get("/doc/dataset/miljonyckeltal").content
+
+
 def test_serving_memory_stays_small_after_dereferencing(scale):
     settings, server = scale
-    keys = json.loads((settings.current_release / "pages" / "site.json").read_text())["documents"]
+    documents, observations = _keys(settings)
+    keys = documents + observations
     with httpx.Client(base_url=server.url) as client:
         for key in random.Random(9).sample(keys, 300):
             assert client.get(f"/doc/{key}", headers={"accept": "text/html"}).status_code == 200

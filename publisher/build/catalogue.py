@@ -9,7 +9,7 @@ profile fails the build: nothing is published.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rdflib import Graph
 
@@ -34,7 +34,7 @@ def _write_graph(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) 
 
 def write_catalogue(writer: ReleaseWriter, settings: Settings, data: SourceData, graph: Graph,
                     ontology: Graph, version: str, data_stem: str, ontology_stem: str, context: dict,
-                    progress: Callable[[str], None]) -> tuple[dict, Graph]:
+                    progress: Callable[[str], None], extra: Sequence[tuple] = ()) -> tuple[dict, Graph]:
     """Describe, validate and write. Raises ValidationFailure.
 
     Returns the manifest's "catalog" entry and the DCAT-AP graph (so its resources get pages).
@@ -60,7 +60,7 @@ def write_catalogue(writer: ReleaseWriter, settings: Settings, data: SourceData,
 
     for profile, g in graphs.items():
         _write_graph(writer, f"catalog-{profile}", g, context)
-    void = void_graph(graph, data.dataset["id"], data.dataset["title"], files, data_stem, settings.base_uri)
+    void = void_graph(graph, data.dataset["id"], data.dataset["title"], files, data_stem, settings.base_uri, extra)
     _write_graph(writer, "void", void, context)
     entry = {
         "profiles": {c.profile: {**c.summary(), "uri": PROFILE_IRIS[c.profile],

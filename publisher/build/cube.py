@@ -17,6 +17,7 @@ typed), so the integrity constraints run on it as published.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -77,7 +78,8 @@ def decimal_literal(text: str) -> Literal:
     return Literal(text, datatype=XSD.decimal, normalize=False)
 
 
-def cube_to_rdf(cube: Cube, data: SourceData, base_uri: str) -> Graph:
+def cube_structure(cube: Cube, data: SourceData, base_uri: str) -> Graph:
+    """The cube without its observations: units, structure and the data set."""
     m, ks = Minter(base_uri), vocab(base_uri)
     g = bind_all(Graph(), base_uri)
 
@@ -119,27 +121,47 @@ def cube_to_rdf(cube: Cube, data: SourceData, base_uri: str) -> Graph:
     for source in sorted({o.source for o in cube.observations}):
         g.add((dataset, PROV.wasDerivedFrom, m.source(source)))
 
+    return g
+
+
+def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator[tuple[str, list[tuple]]]:
+    """Every observation's key and triples, one observation at a time (in the cube's order).
+
+    Observations are the bulk of a large release, so they never enter the rdflib graph: the
+    build streams them into the store, the dumps and the documents file."""
+    m, ks = Minter(base_uri), vocab(base_uri)
+    dataset = m.dataset(CUBE_ID)
     municipalities = {r["code"]: r for r in data.municipalities}
     indicators = {c["id"]: c for c in data.by_id("schemes")[INDICATOR_SCHEME]["concepts"]} \
         if cube.observations else {}
     units = {c["id"]: c for c in data.by_id("schemes")[UNIT_SCHEME]["concepts"]} if cube.observations else {}
+    prefix = len(f"{base_uri}id/")
     for o in cube.observations:
         s = m.observation(CUBE_ID, o.indicator, o.municipality, o.year)
-        g.add((s, RDF.type, QB.Observation))
-        g.add((s, QB.dataSet, dataset))
-        g.add((s, ks.refMunicipality, m.municipality(o.municipality)))
-        g.add((s, ks.refYear, Literal(f"{o.year:04d}", datatype=XSD.gYear)))
-        g.add((s, ks.indicator, m.concept(INDICATOR_SCHEME, o.indicator)))
-        g.add((s, ks.value, decimal_literal(o.value)))
-        g.add((s, SDMX_ATTRIBUTE.unitMeasure, m.concept(UNIT_SCHEME, o.unit)))
-        g.add((s, ks.confidence, ks[o.status]))
-        g.add((s, PROV.wasDerivedFrom, m.source(o.source)))
         muni = municipalities[o.municipality]
         unit = units[o.unit]["notation"] if units[o.unit].get("notation") else units[o.unit]["label"]["sv"]
+        triples = [
+            (s, RDF.type, QB.Observation),
+            (s, QB.dataSet, dataset),
+            (s, ks.refMunicipality, m.municipality(o.municipality)),
+            (s, ks.refYear, Literal(f"{o.year:04d}", datatype=XSD.gYear)),
+            (s, ks.indicator, m.concept(INDICATOR_SCHEME, o.indicator)),
+            (s, ks.value, decimal_literal(o.value)),
+            (s, SDMX_ATTRIBUTE.unitMeasure, m.concept(UNIT_SCHEME, o.unit)),
+            (s, ks.confidence, ks[o.status]),
+            (s, PROV.wasDerivedFrom, m.source(o.source)),
+        ]
         for lang in ("sv", "en"):
             label = (f"{muni['short_name']} {o.year}: {indicators[o.indicator]['label'][lang]} = "
                      f"{o.value} {unit}")
-            g.add((s, RDFS.label, Literal(label, lang=lang)))
+            triples.append((s, RDFS.label, Literal(label, lang=lang)))
+        yield str(s)[prefix:], triples
+
+
+def cube_to_rdf(cube: Cube, data: SourceData, base_uri: str) -> Graph:
+    """The whole cube in one graph: structure and every observation (for small data and tests)."""
+    g = cube_structure(cube, data, base_uri)
+    for _, triples in observation_triples(cube, data, base_uri):
+        for triple in triples:
+            g.add(triple)
     return g
-
-

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,13 +168,16 @@ def representations(graph: Graph, writers: Writers, context: dict) -> dict[str, 
         return {fmt.suffix: serialise(ordered, fmt, context) for fmt in FORMATS}
 
 
-def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) -> dict[str, Path]:
-    """The four dumps of `graph` and their .gz, written as they are produced and each verified by
-    re-parsing the file with pyoxigraph. Returns their paths by file suffix."""
+def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict,
+                extra: Sequence[tuple] = ()) -> dict[str, Path]:
+    """The four dumps of `graph` plus the triples `extra` (the observations, which are not in the
+    graph), and their .gz, written as they are produced and each verified by re-parsing the file
+    with pyoxigraph. Returns their paths by file suffix."""
     expected = expected_triples(graph)
+    expected.update(ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in extra)
     writers = Writers(graph.namespaces(), context)
     try:
-        ordered: list | None = writers.canonical(graph)
+        ordered: list | None = writers.canonical(itertools.chain(graph, extra))
     except Unsupported:
         ordered = None
     paths = {}
@@ -184,9 +188,13 @@ def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) -
                 raise Unsupported("blank node")
             path = writer.write_text(name, writers.text(fmt.suffix, ordered), gz=True)
         except Unsupported:
-            path = writer.write(name, serialise(canonical(graph), fmt, context), gz=True)
+            full = Graph()
+            for triple in itertools.chain(graph, extra):
+                full.add(triple)
+            path = writer.write(name, serialise(canonical(full), fmt, context), gz=True)
         verify_file(path, fmt, expected, name)
         paths[fmt.suffix] = path
+    writers.forget()
     return paths
 
 

@@ -221,9 +221,13 @@ class Violation:
         return f"{self.ident} {self.title}: {self.focus}"
 
 
-def quads(graph: Graph) -> Iterator[ox.Quad]:
-    """The graph's triples as quads of the default graph, to load into a store."""
-    return (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in expected_triples(graph))
+ONTOLOGY_GRAPH = ox.NamedNode("urn:x-klimatsamarbeten:vocabulary")  # the vocabulary, beside the data
+
+
+def quads(graph: Graph, into: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]:
+    """The graph's triples as quads of `into` (the default graph), to load into a store."""
+    name = into if into is not None else ox.DefaultGraph()
+    return (ox.Quad(t.subject, t.predicate, t.object, name) for t in expected_triples(graph))
 
 
 def store_of(*graphs: Graph) -> ox.Store:
@@ -234,13 +238,13 @@ def store_of(*graphs: Graph) -> ox.Store:
 
 
 def _focus_nodes(store: ox.Store, query: str) -> list[str]:
-    return [str(solution["focus"]) for solution in store.query(PREFIXES + query)]
+    return [str(solution["focus"]) for solution in store.query(PREFIXES + query, use_default_graph_as_union=True)]
 
 
 def _duplicates(store: ox.Store, query: str) -> list[str]:
     """IC-12 in one pass: observations grouped by (data set, all dimension values)."""
     values: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    for row in store.query(PREFIXES + query):
+    for row in store.query(PREFIXES + query, use_default_graph_as_union=True):
         values[(str(row["focus"]), str(row["dataset"]))].add((str(row["dim"]), str(row["value"])))
     groups: dict[tuple[str, frozenset], list[str]] = defaultdict(list)
     for (obs, dataset), dims in values.items():
@@ -256,7 +260,7 @@ def check_integrity(store: ox.Store) -> list[Violation]:
             focus = _duplicates(store, ic.query)
         elif ic.ident in HIERARCHY_PROPERTIES:
             focus = []
-            for row in store.query(PREFIXES + HIERARCHY_PROPERTIES[ic.ident]):
+            for row in store.query(PREFIXES + HIERARCHY_PROPERTIES[ic.ident], use_default_graph_as_union=True):
                 focus += _focus_nodes(store, ic.query.replace("<$p>", str(row["p"])))
         else:
             focus = _focus_nodes(store, ic.query)

@@ -10,16 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.plugins.serializers.nt import _nt_row
 
 from ..errors import ValidationFailure
+from ..release.uniform import parse_ntriples
 from ..settings import Settings
 from ..uris import Minter
 from .catalogue import write_catalogue
-from .cube import CUBE_ID, cube_to_rdf
+from .cube import CUBE_ID, cube_structure, observation_triples
 from .downloads import write_cube_files
 from .dump import ReleaseWriter, jsonld_context, write_dumps
-from .integrity import check_integrity, quads, with_integrity
+from .integrity import ONTOLOGY_GRAPH, check_integrity, quads, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
 from .store import STORE_DIR, write_store
@@ -78,7 +81,22 @@ class _Steps:
         self.progress(f"      {message} ({time.perf_counter() - self.started:.1f} s)")
 
 
-def prepare(settings: Settings, step: _Steps) -> tuple[SourceData, str, Graph, Graph, Cube, ValidationResult]:
+@dataclass
+class Prepared:
+    data: SourceData
+    version: str
+    graph: Graph  # everything but the observations
+    observations: list[tuple[str, str]]  # (key, own triples as N-Triples) of every observation
+    ontology: Graph
+    cube: Cube
+    store: ox.Store  # every triple of the data in the default graph, the vocabulary in ONTOLOGY_GRAPH
+    result: ValidationResult
+
+    def observation_triples(self) -> list[tuple]:
+        return [t for _, nt in self.observations for t in parse_ntriples(nt.encode())]
+
+
+def prepare(settings: Settings, step: _Steps) -> Prepared:
     step(f"loading {settings.data_dir}")
     data = load(settings.data_dir)
     records = sum(len(getattr(data, c)) for c in (
@@ -90,19 +108,26 @@ def prepare(settings: Settings, step: _Steps) -> tuple[SourceData, str, Graph, G
     step("building the RDF graph")
     where: dict[str, str] = {}
     graph = to_rdf(data, settings.base_uri, version, where)
-    graph += cube_to_rdf(cube, data, settings.base_uri)
+    graph += cube_structure(cube, data, settings.base_uri)
+    # the observations never enter the rdflib graph: N-Triples, straight into the store
+    observations = [(key, "".join(_nt_row(t) for t in triples))
+                    for key, triples in observation_triples(cube, data, settings.base_uri)]
     ontology = ontology_graph(settings.ontology_dir, settings.base_uri)
-    step.done(f"{len(graph)} triples of data, {len(ontology)} of vocabulary")
+    store = data_store(quads(graph))
+    for start in range(0, len(observations), 20_000):
+        store.bulk_load("".join(nt for _, nt in observations[start:start + 20_000]).encode(),
+                        ox.RdfFormat.N_TRIPLES)
+    triples = len(graph) + sum(nt.count("\n") for _, nt in observations)
+    step.done(f"{triples} triples of data ({len(observations)} observations), {len(ontology)} of vocabulary")
 
     step(f"validating against the SHACL shapes in {settings.shapes_dir}")
-    store = data_store(quads(graph))
     result = validate(store, shapes_graph(settings.shapes_dir, settings.base_uri), ontology, settings.base_uri,
                       locator(where, cube, settings.base_uri))
-    store.bulk_extend(quads(ontology))  # the Data Cube's IC-1 … IC-21 read the vocabulary too
+    # the Data Cube's IC-1 … IC-21 read the vocabulary too: in a named graph, so the data stays apart
+    store.bulk_extend(quads(ontology, ONTOLOGY_GRAPH))
     result = with_integrity(result, check_integrity(store))
-    del store
     step.done(f"{result.violations} violations, {result.warnings} warnings")
-    return data, version, graph, ontology, cube, result
+    return Prepared(data, version, graph, observations, ontology, cube, store, result)
 
 
 def locator(where: dict[str, str], cube: Cube, base_uri: str) -> Callable[[str], str | None]:
@@ -125,7 +150,7 @@ def locator(where: dict[str, str], cube: Cube, base_uri: str) -> Callable[[str],
 def check(settings: Settings, progress: Progress = stderr_progress) -> ValidationResult:
     """Load, build and validate without writing anything. Raises ValidationFailure."""
     step = _Steps(progress, 3)
-    *_, result = prepare(settings, step)
+    result = prepare(settings, step).result
     if not result.conforms:
         raise ValidationFailure(result.text)
     return result
@@ -143,7 +168,9 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
 
 def _build(settings: Settings, progress: Progress) -> BuildResult:
     step = _Steps(progress, 5)
-    data, version, graph, ontology, cube, result = prepare(settings, step)
+    prepared = prepare(settings, step)
+    data, version, graph, ontology, cube, result = (prepared.data, prepared.version, prepared.graph,
+                                                    prepared.ontology, prepared.cube, prepared.result)
     if not result.conforms:
         failed = settings.dist_dir / "failed-validation-report.txt"
         settings.dist_dir.mkdir(parents=True, exist_ok=True)
@@ -154,20 +181,23 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
     writer = ReleaseWriter(settings.dist_dir, progress)
     try:
         context = jsonld_context(settings.base_uri)
-        counts = {DATASET_STEM: len(graph), ONTOLOGY_STEM: len(ontology)}
-        graphs = ((DATASET_STEM, graph), (ONTOLOGY_STEM, ontology))
-        nt = [write_dumps(writer, stem, g, context)["nt"] for stem, g in graphs]  # streamed, gzipped, verified
+        extra = prepared.observation_triples()
+        counts = {DATASET_STEM: len(graph) + len(extra), ONTOLOGY_STEM: len(ontology)}
+        nt = [write_dumps(writer, DATASET_STEM, graph, context, extra)["nt"],  # streamed, gzipped, verified
+              write_dumps(writer, ONTOLOGY_STEM, ontology, context)["nt"]]
         store_info = write_store(writer.directory(STORE_DIR), nt)
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
         figures = write_cube_files(writer, cube, data, settings.base_uri)
         catalog, catalog_graph = write_catalogue(writer, settings, data, graph, ontology, version, DATASET_STEM,
-                                                 ONTOLOGY_STEM, context, progress)
+                                                 ONTOLOGY_STEM, context, progress, extra)
+        del extra
         from .representations import write_representations  # every document in every format (pages/)
 
         # the catalogue's distributions, services, publisher and contact dereference like everything else
         graph += catalog_graph  # in place: a copy of a large graph costs as much memory again
-        write_representations(writer, graph, ontology, settings.base_uri, version, context, figures)
+        write_representations(writer, graph, ontology, settings.base_uri, version, context, figures,
+                              prepared.store, prepared.observations)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")

@@ -13,13 +13,17 @@ does not grow with the number of documents.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from ..release.describe import Describer
+from ..release.assemble import CONTEXT_FILE
+from ..release.describe import Describer, skipped_incoming
 from ..release.documents import DOCUMENTS_FILE, DocumentWriter
 from ..release.page_models import page_model, site_model
 from ..release.serialise import Writers
+from ..release.uniform import StoreIndex
 from .dump import FORMATS, ReleaseWriter, expected_triples, representations, verify
 
 FOLDER = "pages"
@@ -30,10 +34,16 @@ def _json(value: object) -> bytes:
 
 
 def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, base_uri: str,
-                          version: str, context: dict, figures: dict[str, dict] | None = None) -> int:
-    """Write the documents file and the site listing; returns the number of documents."""
-    describer = Describer(data, ontology, base_uri, version)
-    keys = set(describer.keys)
+                          version: str, context: dict, figures: dict[str, dict] | None = None,
+                          store: ox.Store | None = None, uniform: Sequence[tuple[str, str]] = ()) -> int:
+    """Write the documents file, the context graph and the site listing; returns the number of documents.
+
+    `uniform` holds the uniform resources (observations) as (key, own triples in N-Triples), and
+    `store` every triple of the data, theirs included: their documents are assembled on request
+    (publisher/release/assemble.py), from what is written here, by the same Describer."""
+    index = StoreIndex(store, None, skipped_incoming(base_uri)) if store is not None else None
+    describer = Describer(data, ontology, base_uri, version, index)
+    keys = set(describer.keys) | {key for key, _ in uniform}
     writers = Writers(describer.namespaces.namespaces(), context)
     memo: dict = {}  # labels of the terms already seen, shared by the page models
     out = DocumentWriter(writer.path(DOCUMENTS_FILE))
@@ -45,10 +55,16 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
             for fmt in FORMATS:
                 verify(payloads[fmt.suffix], fmt, expected, f"{DOCUMENTS_FILE}[{key}].{fmt.suffix}")
             out.add(key, payloads, page_model(doc, data, ontology, base_uri, keys, memo), (figures or {}).get(key))
+            if len(memo) > 50_000:
+                memo.clear()
+        rows = sorted(uniform)
+        for start in range(0, len(rows), 10_000):
+            out.add_uniform([(key, nt.encode()) for key, nt in rows[start:start + 10_000]])
     except BaseException:
         out.abort()
         raise
     out.close()
     writer.register(DOCUMENTS_FILE)
+    writer.write_text(CONTEXT_FILE, Writers.ntriples_text(data))  # what the server describes from
     writer.write(f"{FOLDER}/site.json", _json(site_model(describer.keys, data, ontology, base_uri)))
     return len(keys)

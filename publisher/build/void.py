@@ -9,8 +9,9 @@ linkset to Wikidata counting the owl:sameAs links into it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
@@ -35,33 +36,41 @@ def vocabulary_of(iri: URIRef) -> URIRef:
     return URIRef(text[: cut + 1])
 
 
-def statistics(graph: Graph, uri_space: str) -> dict:
-    subjects = set(graph.subjects())
-    objects = set(graph.objects())
-    classes = Counter(o for _, o in graph.subject_objects(RDF.type))
-    properties = Counter(p for p in graph.predicates())
+def statistics(triples: Iterable[tuple], uri_space: str) -> dict:
+    """The statistics of a set of triples (no duplicates), in one pass."""
+    subjects, objects, classes, properties, wikidata, count = set(), set(), Counter(), Counter(), 0, 0
+    wd = str(WD)
+    for s, p, o in triples:
+        count += 1
+        subjects.add(s)
+        objects.add(o)
+        properties[p] += 1
+        if p == RDF.type:
+            classes[o] += 1
+        elif p == OWL.sameAs and str(o).startswith(wd):
+            wikidata += 1
     entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(uri_space)}
-    wikidata = [(s, o) for s, o in graph.subject_objects(OWL.sameAs) if str(o).startswith(str(WD))]
     return {
-        "triples": len(graph),
+        "triples": count,
         "entities": len(entities),
         "distinct_subjects": len(subjects),
         "distinct_objects": len(objects),
         "classes": dict(classes),
         "properties": dict(properties),
-        "wikidata_links": len(wikidata),
+        "wikidata_links": wikidata,
         "vocabularies": sorted({vocabulary_of(p) for p in properties} | {vocabulary_of(c) for c in classes}),
     }
 
 
 def void_graph(graph: Graph, dataset_id: str, title: Mapping[str, str], files: Mapping[str, Mapping],
-               stem: str, base_uri: str) -> Graph:
+               stem: str, base_uri: str, extra: Sequence[tuple] = ()) -> Graph:
+    """The VoID description of `graph` plus `extra` (the observations, kept out of the graph)."""
     m = Minter(base_uri)
     g = bind_all(Graph(), base_uri)
     doc = m.void_document
     d = m.dataset(dataset_id)
     uri_space = base_uri + "id/"
-    stats = statistics(graph, uri_space)
+    stats = statistics(itertools.chain(graph, extra), uri_space)
 
     g.add((doc, RDF.type, VOID.DatasetDescription))
     g.add((doc, DCTERMS.title, Literal("VoID description of the dataset", lang="en")))

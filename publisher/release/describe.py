@@ -15,15 +15,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, Namespace
 
 from ..namespaces import bind_all
 from .labels import label_of
 
 LINK_LABELS = (RDFS.label, SKOS.prefLabel)
 VOCAB_DOC = "def"
+VOID_URI_SPACE = URIRef("http://rdfs.org/ns/void#uriSpace")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+PAGE_SIZE = 100  # links from uniform resources (observations) listed on one page of a document
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,12 @@ def doc_iri(key: str, base_uri: str) -> URIRef:
     return URIRef(f"{base_uri}doc/{key}")
 
 
+def skipped_incoming(base_uri: str) -> frozenset[str]:
+    """Links not listed on the page they point to: ks:confidence would attach every resource to
+    ks:sourced, which tells a reader nothing."""
+    return frozenset({base_uri + "def/confidence"})
+
+
 def _group(graph: Graph, base_uri: str) -> dict[str, list[tuple]]:
     by_key: dict[str, list[tuple]] = defaultdict(list)
     for triple in graph:
@@ -92,9 +102,14 @@ class Describer:
     be written one by one without holding them all.
     """
 
-    def __init__(self, data: Graph, ontology: Graph, base_uri: str, version: str):
+    def __init__(self, data: Graph, ontology: Graph, base_uri: str, version: str,
+                 uniform: UniformIndex | None = None):
         self.data, self.ontology, self.base_uri, self.version = data, ontology, base_uri, version
-        self.dataset = next((s for s in data.subjects(RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset"))), None)
+        self.uniform = uniform
+        # the dataset every document is part of: the one with a URI space (the catalogue describes others)
+        datasets = sorted(set(data.subjects(RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset"))),
+                          key=lambda d: ((d, VOID_URI_SPACE, None) not in data, str(d)))
+        self.dataset = datasets[0] if datasets else None
         self.licence = next(iter(data.objects(self.dataset, DCTERMS.license)), None) \
             if self.dataset is not None else None
         self.vocab_licence = next(iter(ontology.objects(URIRef(base_uri + "def/"), DCTERMS.license)), self.licence)
@@ -102,7 +117,7 @@ class Describer:
         self.own_vocab = _group(ontology, base_uri)
         # rdf:type links from the data to the vocabulary are listed on class pages; ks:confidence
         # would attach every resource to ks:sourced, which tells a reader nothing.
-        self.incoming_data = _incoming(data, base_uri, frozenset({URIRef(base_uri + "def/confidence")}))
+        self.incoming_data = _incoming(data, base_uri, frozenset(URIRef(p) for p in skipped_incoming(base_uri)))
         self.incoming_vocab = _incoming(ontology, base_uri, frozenset({RDFS.isDefinedBy}))
         self.link_labels: dict[URIRef, list[tuple]] = defaultdict(list)  # the labels a link carries along
         for source in (data, ontology):
@@ -110,25 +125,48 @@ class Describer:
                 for s, o in source.subject_objects(prop):
                     self.link_labels[s].append((s, prop, o))
         self.namespaces = bind_all(Graph(), base_uri).namespace_manager  # shared by every document's graph
+        self.namespaces.bind("hydra", HYDRA, override=False)  # paging; not in the JSON-LD context
         self.keys = sorted(set(self.own_data) | set(self.own_vocab))
 
-    def document(self, key: str) -> Document:
-        base_uri, both = self.base_uri, (self.data, self.ontology)
+    def pages(self, key: str) -> int:
+        """How many pages the document of `key` has (1 unless uniform resources link to it in bulk)."""
+        if self.uniform is None or key.startswith(VOCAB_DOC) or key not in self.own_data:
+            return 1
+        return max(1, -(-self.uniform.incoming_count(self._targets(key)) // PAGE_SIZE))
+
+    def _targets(self, key: str) -> list[URIRef]:
+        return sorted({s for s, _, _ in self.own_data.get(key, ())})
+
+    def document(self, key: str, page: int = 1) -> Document:
+        base_uri = self.base_uri
         topic = topic_iri(key, base_uri)
+        uniform_own: list[tuple] = []
+        paging: list[tuple] = []
         if key == VOCAB_DOC:
             triples = list(self.ontology)
+        elif key not in self.own_data and key not in self.own_vocab and self.uniform is not None:
+            triples = uniform_own = self.uniform.own(topic)  # a uniform resource: its triples are in the store
         else:
             triples = self.own_data.get(key, []) + self.own_vocab.get(key, [])
             incoming = self.incoming_data.get(key, [])
             triples += incoming if not key.startswith("def/") else [t for t in incoming if t[1] == RDF.type]
             triples += self.incoming_vocab.get(key, [])
+            if self.uniform is not None and not key.startswith(VOCAB_DOC):
+                targets = self._targets(key)
+                total = self.uniform.incoming_count(targets)
+                listed = self.uniform.incoming(targets, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+                triples += listed
+                triples += self.uniform.labels(sorted({t[0] for t in listed}))
+                if total > PAGE_SIZE:
+                    paging = hydra_view(doc_iri(key, base_uri), page, -(-total // PAGE_SIZE), total)
         own = {s for s, _, _ in triples if doc_key(str(s), base_uri) == key}
         linked = {t for triple in triples for t in (triple[0], triple[2]) if isinstance(t, URIRef) and t not in own}
         for term in linked:
             triples += self.link_labels.get(term, ())
 
-        doc = doc_iri(key, base_uri)
-        label = label_of(topic, *both)
+        doc = doc_iri(key, base_uri)  # every page is a view of the one document (Hydra's partial collection view)
+        triples += paging
+        label = label_of(topic, *((_graph(uniform_own),) if uniform_own else ()), self.data, self.ontology)
         triples += [(doc, RDF.type, FOAF.Document), (doc, FOAF.primaryTopic, topic),
                     (doc, RDFS.label, Literal(f"Beskrivning av {label['sv']}", lang="sv")),
                     (doc, RDFS.label, Literal(f"Description of {label['en']}", lang="en")),
@@ -148,6 +186,38 @@ class Describer:
         for triple in triples:
             out.add(triple)
         return Document(key, topic, out)
+
+
+def _graph(triples: list[tuple]) -> Graph:
+    g = Graph(store="SimpleMemory")
+    for triple in triples:
+        g.add(triple)
+    return g
+
+
+def hydra_view(doc: URIRef, page: int, last: int, total: int) -> list[tuple]:
+    """Hydra's paging controls for page `page` of `last` of the document `doc`."""
+    view = URIRef(f"{doc}?page={page}")
+    out = [(doc, HYDRA.view, view), (doc, HYDRA.totalItems, Literal(total)),
+           (view, RDF.type, HYDRA.PartialCollectionView),
+           (view, HYDRA.first, URIRef(f"{doc}?page=1")), (view, HYDRA.last, URIRef(f"{doc}?page={last}"))]
+    if page > 1:
+        out.append((view, HYDRA.previous, URIRef(f"{doc}?page={page - 1}")))
+    if page < last:
+        out.append((view, HYDRA["next"], URIRef(f"{doc}?page={page + 1}")))
+    return out
+
+
+class UniformIndex(Protocol):
+    """The uniform resources (observations) that are not in the data graph, read from a store."""
+
+    def own(self, iri: URIRef) -> list[tuple]: ...
+
+    def labels(self, iris: list[URIRef]) -> list[tuple]: ...
+
+    def incoming_count(self, targets: list[URIRef]) -> int: ...
+
+    def incoming(self, targets: list[URIRef], offset: int, limit: int) -> list[tuple]: ...
 
 
 def describe(data: Graph, ontology: Graph, base_uri: str, version: str) -> dict[str, Document]:

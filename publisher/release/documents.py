@@ -6,6 +6,9 @@
         format: ttl | nt | jsonld | rdf   the RDF document, exactly the bytes served
                 page                      the HTML page model (JSON), rendered by the web layer
                 figures                   the statistics the page shows (JSON), for pages that have any
+    uniform(key TEXT, triples BLOB)      -- the own triples (N-Triples, zlib) of each uniform resource
+                                            (observation), whose document is assembled on request
+                                            (publisher/release/uniform.py)
 
 The build writes it once, in key order, into the release's temporary folder (so it is published
 atomically with the rest and its bytes are reproducible: it is in SHA256SUMS). The server opens it
@@ -27,7 +30,7 @@ from urllib.parse import quote
 DOCUMENTS_FILE = "pages/documents.sqlite"
 RDF_FORMATS = ("ttl", "jsonld", "rdf", "nt")
 PAGE, FIGURES = "page", "figures"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _LEVEL = 6  # zlib: 5-8x smaller documents; decompressing one takes ~20 microseconds
 
 
@@ -50,6 +53,8 @@ class DocumentWriter:
         self._db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self._db.execute("CREATE TABLE representations (key TEXT NOT NULL, format TEXT NOT NULL, body BLOB NOT NULL, "
                          "PRIMARY KEY (key, format))")
+        self._db.execute("CREATE TABLE uniform (key TEXT PRIMARY KEY, triples BLOB NOT NULL) WITHOUT ROWID")
+        self.uniform = 0
         self._db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("compression", "zlib")])
 
     def add(self, key: str, rdf: dict[str, bytes], page: dict, figures: dict | None = None) -> None:
@@ -62,8 +67,15 @@ class DocumentWriter:
         self._db.executemany("INSERT INTO representations VALUES (?, ?, ?)", rows)
         self._last, self.count = key, self.count + 1
 
+    def add_uniform(self, rows: list[tuple[str, bytes]]) -> None:
+        """Uniform resources: (key, their own triples as N-Triples), in ascending key order."""
+        self._db.executemany("INSERT INTO uniform VALUES (?, ?)",
+                             [(key, zlib.compress(nt, _LEVEL)) for key, nt in rows])
+        self.uniform += len(rows)
+
     def close(self) -> None:
         self._db.execute("INSERT INTO meta VALUES ('documents', ?)", (str(self.count),))
+        self._db.execute("INSERT INTO meta VALUES ('uniform', ?)", (str(self.uniform),))
         self._db.execute("COMMIT")
         self._db.close()
 
@@ -84,6 +96,7 @@ class DocumentReader:
         if meta.get("schema") != SCHEMA_VERSION:
             raise ValueError(f"{path}: documents file of schema {meta.get('schema')!r}, expected {SCHEMA_VERSION}")
         self.count = int(meta.get("documents", "0"))
+        self.uniform_count = int(meta.get("uniform", "0"))
 
     def _connection(self) -> sqlite3.Connection:
         local = self._local
@@ -98,8 +111,21 @@ class DocumentReader:
         return zlib.decompress(row[0]) if row else None
 
     def __contains__(self, key: str) -> bool:
+        """A precomputed document (not a uniform resource: see `is_uniform`)."""
         return self._connection().execute(
             "SELECT 1 FROM representations WHERE key = ? AND format = ?", (key, PAGE)).fetchone() is not None
+
+    def uniform(self, key: str) -> bytes | None:
+        """The own triples (N-Triples) of the uniform resource `key`, or None."""
+        row = self._connection().execute("SELECT triples FROM uniform WHERE key = ?", (key,)).fetchone()
+        return zlib.decompress(row[0]) if row else None
+
+    def is_uniform(self, key: str) -> bool:
+        return self._connection().execute("SELECT 1 FROM uniform WHERE key = ?", (key,)).fetchone() is not None
+
+    def uniform_keys(self) -> Iterator[str]:
+        for (key,) in self._connection().execute("SELECT key FROM uniform ORDER BY key"):
+            yield key
 
     def page(self, key: str) -> dict | None:
         body = self.body(key, PAGE)

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from ..namespaces import SCHEMA
-from .describe import Document, doc_key, topic_iri
+from .describe import HYDRA, Document, doc_key, topic_iri
 from .labels import TERMS, inverse_label, label_of
 
 SHOWN_ELSEWHERE = {ORG.member, ORG.organization, ORG.hasMember, ORG.hasMembership, FOAF.primaryTopic}
@@ -119,8 +119,10 @@ def _memberships(topic: URIRef, data: Graph, base_uri: str, labels: _Labels) -> 
     return out
 
 
-def _sources(subjects: list[URIRef], data: Graph, base_uri: str) -> list[dict]:
-    seen = sorted({s for subj in subjects for s in data.objects(subj, PROV.wasDerivedFrom)})
+def _sources(subjects: list[URIRef], described: Graph, data: Graph, base_uri: str) -> list[dict]:
+    """The sources of the document's own resources (`described`: its graph, which holds all their
+    triples; an observation's are not in `data`), with what `data` says about each source."""
+    seen = sorted({s for subj in subjects for s in described.objects(subj, PROV.wasDerivedFrom)})
     out = []
     for source in seen:
         modified, issued = data.value(source, DCTERMS.modified), data.value(source, DCTERMS.issued)
@@ -233,7 +235,8 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo
                               "definition": defs or None})
     licence = g.value(document, DCTERMS.license)
     version = g.value(document, OWL.versionInfo)
-    return {
+    paging = _paging(g, document, doc.key)
+    return {**({"paging": paging} if paging else {}),
         "key": doc.key,
         "iri": str(topic),
         "document": str(document),
@@ -244,11 +247,28 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo
         "sections": sections,
         "incoming": incoming_rows,
         "memberships": _memberships(topic, data, base_uri, labels),
-        "sources": _sources(own, data, base_uri),
+        "sources": _sources(own, g, data, base_uri),
         "terms": terms,
         "schema": _schema_org(doc, g, base_uri, label),
         "sparql": f"DESCRIBE <{topic}>",
     }
+
+
+def _paging(g: Graph, document: URIRef, key: str) -> dict | None:
+    """Which page of a long document this is, with links to its neighbours (from the Hydra view)."""
+    view = g.value(document, HYDRA.view)
+    if view is None:
+        return None
+
+    def number(term) -> int | None:
+        return int(str(term).rsplit("?page=", 1)[1]) if term is not None else None
+
+    last = number(g.value(view, HYDRA.last))
+    page = number(view)
+    out = {"page": page, "last": last, "total": int(g.value(document, HYDRA.totalItems))}
+    for name, n in (("first", 1), ("previous", page - 1), ("next", page + 1), ("last_href", last)):
+        out[name] = f"/doc/{key}?page={n}" if 1 <= n <= last and n != page else None
+    return out
 
 
 def site_model(keys: Iterable[str], data: Graph, ontology: Graph, base_uri: str) -> dict:

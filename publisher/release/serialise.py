@@ -78,6 +78,10 @@ class Writers:
             value = self._n3[term] = term.n3()
             return value
 
+    def remembered(self) -> int:
+        """How many terms are memoised (callers `forget` past a bound)."""
+        return len(self._n3)
+
     def forget(self) -> None:
         """Drop memoised terms (between documents of very different neighbourhoods, to bound memory)."""
         self._n3.clear()

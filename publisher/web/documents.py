@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ..release.assemble import Assembler
 from ..release.documents import DOCUMENTS_FILE, DocumentReader
 from .caching import strong_etag
 from .conneg import BY_KEY
@@ -35,9 +36,16 @@ class Documents:
     reader: DocumentReader
     site: dict
     cube: dict = field(default_factory=dict)  # pages/cube.json: the landing page's statistics downloads
+    assembler: Assembler | None = None  # observations and later pages, assembled on request
 
     def __contains__(self, key: str) -> bool:
-        return key in self.reader
+        return key in self.reader or self.reader.is_uniform(key)
+
+    def pages(self, key: str) -> int:
+        """How many pages the document has (more than one only when observations link to it in bulk)."""
+        if self.assembler is None or self.reader.uniform_count == 0 or key not in self.reader:
+            return 1
+        return self.assembler.pages(key)
 
     def split(self, path: str) -> tuple[str, str | None] | None:
         """'municipality/0136.ttl' -> ('municipality/0136', 'ttl'); unknown documents -> None."""
@@ -48,14 +56,19 @@ class Documents:
             return stem, suffix
         return None
 
-    def rdf(self, key: str, fmt: str) -> Variant | None:
-        body = self.reader.body(key, fmt)
+    def rdf(self, key: str, fmt: str, page: int = 1) -> Variant | None:
+        body = self.reader.body(key, fmt) if page == 1 else None
+        if body is None and self.assembler is not None and key in self:
+            body = self.assembler.rdf(key, fmt, page)
         if body is None:
             return None
         return Variant(body, strong_etag(body, self.version), BY_KEY[fmt].content_type)
 
-    def model(self, key: str) -> dict | None:
-        return self.reader.page(key)
+    def model(self, key: str, page: int = 1) -> dict | None:
+        model = self.reader.page(key) if page == 1 else None
+        if model is None and self.assembler is not None and key in self:
+            model = self.assembler.model(key, page)
+        return model
 
     def figures(self, key: str) -> dict | None:
         return self.reader.figures(key)
@@ -68,6 +81,7 @@ def load_documents(release: Release) -> Documents:
 
     site = read("site.json", {"networks": [], "municipalities": [], "schemes": [], "publications": []})
     site.pop("documents", None)  # every key: the sitemap reads them from the documents file instead
-    return Documents(release.version, release.manifest.get("base_uri", ""),
-                     DocumentReader(release.path / DOCUMENTS_FILE), site,
-                     cube=read("cube.json", {"downloads": [], "queries": []}))
+    base_uri = release.manifest.get("base_uri", "")
+    reader = DocumentReader(release.path / DOCUMENTS_FILE)
+    return Documents(release.version, base_uri, reader, site, cube=read("cube.json", {"downloads": [], "queries": []}),
+                     assembler=Assembler(release.path, base_uri, release.version, reader))

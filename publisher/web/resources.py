@@ -230,11 +230,20 @@ class Dereferencer:
             fmt = self._requested_format(headers, query)
             if isinstance(fmt, tuple):
                 return fmt
+        page = 1
+        if "page" in query:  # a long document's later pages (Hydra links in the RDF, a pager on the page)
+            raw = query["page"][-1]
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+                return self.error(400, f"page must be a whole number from 1, not {raw[:20]!r}", headers)
+            page = int(raw)
+            if page > 1 and page > (last := self.docs.pages(key)):
+                return self.error(404, f"/doc/{key} has {last} page{'s' if last > 1 else ''}; there is no page {page}",
+                                  headers)
         lang = explicit or choose_language(headers.get("accept-language")) if fmt == "html" else None
-        memo_key = (key, fmt, lang, bool(explicit), fixed)
+        memo_key = (key, fmt, lang, bool(explicit), fixed, page)
         cached = self.replies.get(memo_key)
         if cached is None:
-            cached = self._document_reply(key, fmt, lang, bool(explicit), fixed)
+            cached = self._document_reply(key, fmt, lang, bool(explicit), fixed, page)
             self.replies.put(memo_key, *cached)
         reply_headers, body, etag = cached
         return self.conditional_reply(headers, etag, reply_headers, body)
@@ -272,19 +281,19 @@ class Dereferencer:
         return fmt
 
     def _document_reply(self, key: str, fmt: str, lang: str | None, explicit: bool,
-                        fixed: str | None) -> tuple[Headers, bytes, str]:
+                        fixed: str | None, page: int = 1) -> tuple[Headers, bytes, str]:
         doc_path = f"/doc/{key}"
         if fmt == "html":
             variant = Variant(b"", "", "text/html; charset=utf-8")
-            body = render_resource(self.docs.model(key), lang or "sv", explicit, self.docs.figures(key))
+            body = render_resource(self.docs.model(key, page), lang or "sv", explicit, self.docs.figures(key))
             etag = strong_etag(body, self.docs.version)
         else:
-            variant = self.docs.rdf(key, fmt)
+            variant = self.docs.rdf(key, fmt, page)
             body, etag = variant.body, variant.etag
         vary = b"Accept-Language" if fixed == "html" else (None if fixed else b"Accept, Accept-Language")
         extra = [(b"link", _link_header(doc_path))]
         if not fixed:
-            extra.append((b"content-location", f"{doc_path}.{fmt}".encode()))
+            extra.append((b"content-location", f"{doc_path}.{fmt}{f'?page={page}' if page > 1 else ''}".encode()))
         return self._headers(etag, variant.content_type.encode(), body, vary, lang, extra), body, etag
 
     def _headers(self, etag: str, content_type: bytes, body: bytes, vary: bytes | None, lang: str | None,
