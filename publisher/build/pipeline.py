@@ -15,7 +15,6 @@ from rdflib import Graph
 from rdflib.plugins.serializers.nt import _nt_row
 
 from ..errors import ValidationFailure
-from ..release.uniform import parse_ntriples
 from ..settings import Settings
 from ..uris import Minter
 from .catalogue import write_catalogue
@@ -86,14 +85,13 @@ class Prepared:
     data: SourceData
     version: str
     graph: Graph  # everything but the observations
-    observations: list[tuple[str, str]]  # (key, own triples as N-Triples) of every observation
+    observations: list[tuple[str, list[tuple], str]]  # (key, own triples, the same as N-Triples) of each
     ontology: Graph
     cube: Cube
-    store: ox.Store  # every triple of the data in the default graph, the vocabulary in ONTOLOGY_GRAPH
     result: ValidationResult
 
     def observation_triples(self) -> list[tuple]:
-        return [t for _, nt in self.observations for t in parse_ntriples(nt.encode())]
+        return [t for _, triples, _ in self.observations for t in triples]
 
 
 def prepare(settings: Settings, step: _Steps) -> Prepared:
@@ -110,14 +108,14 @@ def prepare(settings: Settings, step: _Steps) -> Prepared:
     graph = to_rdf(data, settings.base_uri, version, where)
     graph += cube_structure(cube, data, settings.base_uri)
     # the observations never enter the rdflib graph: N-Triples, straight into the store
-    observations = [(key, "".join(_nt_row(t) for t in triples))
-                    for key, triples in observation_triples(cube, data, settings.base_uri)]
+    observations = [(key, triples, "".join(_nt_row(t) for t in triples))
+                     for key, triples in observation_triples(cube, data, settings.base_uri)]
     ontology = ontology_graph(settings.ontology_dir, settings.base_uri)
     store = data_store(quads(graph))
     for start in range(0, len(observations), 20_000):
-        store.bulk_load("".join(nt for _, nt in observations[start:start + 20_000]).encode(),
+        store.bulk_load("".join(nt for _, _, nt in observations[start:start + 20_000]).encode(),
                         ox.RdfFormat.N_TRIPLES)
-    triples = len(graph) + sum(nt.count("\n") for _, nt in observations)
+    triples = len(graph) + sum(len(t) for _, t, _ in observations)
     step.done(f"{triples} triples of data ({len(observations)} observations), {len(ontology)} of vocabulary")
 
     step(f"validating against the SHACL shapes in {settings.shapes_dir}")
@@ -126,8 +124,9 @@ def prepare(settings: Settings, step: _Steps) -> Prepared:
     # the Data Cube's IC-1 … IC-21 read the vocabulary too: in a named graph, so the data stays apart
     store.bulk_extend(quads(ontology, ONTOLOGY_GRAPH))
     result = with_integrity(result, check_integrity(store))
+    del store
     step.done(f"{result.violations} violations, {result.warnings} warnings")
-    return Prepared(data, version, graph, observations, ontology, cube, store, result)
+    return Prepared(data, version, graph, observations, ontology, cube, result)
 
 
 def locator(where: dict[str, str], cube: Cube, base_uri: str) -> Callable[[str], str | None]:
@@ -197,7 +196,7 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
         # the catalogue's distributions, services, publisher and contact dereference like everything else
         graph += catalog_graph  # in place: a copy of a large graph costs as much memory again
         write_representations(writer, graph, ontology, settings.base_uri, version, context, figures,
-                              prepared.store, prepared.observations)
+                              prepared.observations)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from ..release.assemble import CONTEXT_FILE
@@ -23,7 +22,7 @@ from ..release.describe import Describer, skipped_incoming
 from ..release.documents import DOCUMENTS_FILE, DocumentWriter
 from ..release.page_models import page_model, site_model
 from ..release.serialise import Writers
-from ..release.uniform import StoreIndex
+from ..release.uniform import MemoryIndex
 from .dump import FORMATS, ReleaseWriter, expected_triples, representations, verify
 
 FOLDER = "pages"
@@ -35,15 +34,15 @@ def _json(value: object) -> bytes:
 
 def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, base_uri: str,
                           version: str, context: dict, figures: dict[str, dict] | None = None,
-                          store: ox.Store | None = None, uniform: Sequence[tuple[str, str]] = ()) -> int:
+                          uniform: Sequence[tuple[str, list[tuple], str]] = ()) -> int:
     """Write the documents file, the context graph and the site listing; returns the number of documents.
 
-    `uniform` holds the uniform resources (observations) as (key, own triples in N-Triples), and
-    `store` every triple of the data, theirs included: their documents are assembled on request
-    (publisher/release/assemble.py), from what is written here, by the same Describer."""
-    index = StoreIndex(store, None, skipped_incoming(base_uri)) if store is not None else None
-    describer = Describer(data, ontology, base_uri, version, index)
-    keys = set(describer.keys) | {key for key, _ in uniform}
+    `uniform` holds the uniform resources (observations), not in `data`, as (key, own triples,
+    the same in N-Triples): their documents are assembled on request (publisher/release/assemble.py)
+    by the same Describer, from their triples and links written here."""
+    index = MemoryIndex(((key, triples) for key, triples, _ in uniform), base_uri, skipped_incoming(base_uri))
+    describer = Describer(data, ontology, base_uri, version, index if uniform else None)
+    keys = set(describer.keys) | set(index.own_triples)
     writers = Writers(describer.namespaces.namespaces(), context)
     memo: dict = {}  # labels of the terms already seen, shared by the page models
     out = DocumentWriter(writer.path(DOCUMENTS_FILE))
@@ -57,9 +56,11 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
             out.add(key, payloads, page_model(doc, data, ontology, base_uri, keys, memo), (figures or {}).get(key))
             if len(memo) > 50_000:
                 memo.clear()
-        rows = sorted(uniform)
+        rows = sorted((key, nt) for key, _, nt in uniform)
         for start in range(0, len(rows), 10_000):
             out.add_uniform([(key, nt.encode()) for key, nt in rows[start:start + 10_000]])
+        for target in sorted(index.links):
+            out.add_links(target, index.links[target])
     except BaseException:
         out.abort()
         raise

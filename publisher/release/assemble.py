@@ -1,8 +1,9 @@
 """Documents assembled on request: uniform resources (observations) and later pages of long documents.
 
 The build precomputes every other document (`pages/documents.sqlite`). For these it writes what
-they are made of instead: the observations' own triples (in the documents file), the release's
-store, and `pages/context.nt`, the data graph the build described everything else from. The
+they are made of instead: the observations' own triples and their links to other documents (in
+the documents file), and `pages/context.nt`, the data graph the build described everything else
+from. The
 `Describer`, the writers and the page model here are the build's own code, so an assembled
 document is byte for byte what the build would have written (tests/test_uniform_documents.py).
 
@@ -19,11 +20,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .describe import Describer, Document, doc_key, skipped_incoming
+from .describe import Describer, Document
 from .documents import DocumentReader
 from .page_models import page_model
 from .serialise import Writers
-from .uniform import StoreIndex, triple_of
+from .uniform import FileIndex, triple_of
 
 CONTEXT_FILE = "pages/context.nt"
 MEMO_LIMIT = 20_000  # labels memoised across page models before the memo starts afresh
@@ -60,9 +61,7 @@ class Assembler:
             if self._parts is None:
                 data = graph_from_ntriples(self.release_dir / CONTEXT_FILE)
                 ontology = graph_from_ntriples(self.release_dir / "ontology.nt")
-                store = ox.Store.read_only(str(self.release_dir / "store"))
-                index = StoreIndex(store, lambda iri: self.reader.uniform(doc_key(iri, self.base_uri) or ""),
-                                   skipped_incoming(self.base_uri))
+                index = FileIndex(self.reader, self.base_uri)
                 describer = Describer(data, ontology, self.base_uri, self.version, index)
                 context = json.loads((self.release_dir / "context.jsonld").read_text(encoding="utf-8"))
                 writers = Writers(describer.namespaces.namespaces(), context)

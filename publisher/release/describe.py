@@ -132,10 +132,7 @@ class Describer:
         """How many pages the document of `key` has (1 unless uniform resources link to it in bulk)."""
         if self.uniform is None or key.startswith(VOCAB_DOC) or key not in self.own_data:
             return 1
-        return max(1, -(-self.uniform.incoming_count(self._targets(key)) // PAGE_SIZE))
-
-    def _targets(self, key: str) -> list[URIRef]:
-        return sorted({s for s, _, _ in self.own_data.get(key, ())})
+        return max(1, -(-self.uniform.incoming_count(key) // PAGE_SIZE))
 
     def document(self, key: str, page: int = 1) -> Document:
         base_uri = self.base_uri
@@ -152,9 +149,8 @@ class Describer:
             triples += incoming if not key.startswith("def/") else [t for t in incoming if t[1] == RDF.type]
             triples += self.incoming_vocab.get(key, [])
             if self.uniform is not None and not key.startswith(VOCAB_DOC):
-                targets = self._targets(key)
-                total = self.uniform.incoming_count(targets)
-                listed = self.uniform.incoming(targets, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+                total = self.uniform.incoming_count(key)
+                listed = self.uniform.incoming(key, (page - 1) * PAGE_SIZE, PAGE_SIZE)
                 triples += listed
                 triples += self.uniform.labels(sorted({t[0] for t in listed}))
                 if total > PAGE_SIZE:
@@ -215,9 +211,9 @@ class UniformIndex(Protocol):
 
     def labels(self, iris: list[URIRef]) -> list[tuple]: ...
 
-    def incoming_count(self, targets: list[URIRef]) -> int: ...
+    def incoming_count(self, key: str) -> int: ...
 
-    def incoming(self, targets: list[URIRef], offset: int, limit: int) -> list[tuple]: ...
+    def incoming(self, key: str, offset: int, limit: int) -> list[tuple]: ...
 
 
 def describe(data: Graph, ontology: Graph, base_uri: str, version: str) -> dict[str, Document]:

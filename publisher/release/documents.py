@@ -9,6 +9,9 @@
     uniform(key TEXT, triples BLOB)      -- the own triples (N-Triples, zlib) of each uniform resource
                                             (observation), whose document is assembled on request
                                             (publisher/release/uniform.py)
+    links(target TEXT, position INTEGER, subject, predicate, object TEXT)
+                                         -- the links from uniform resources to document `target`,
+                                            numbered in the order its pages list them
 
 The build writes it once, in key order, into the release's temporary folder (so it is published
 atomically with the rest and its bytes are reproducible: it is in SHA256SUMS). The server opens it
@@ -54,6 +57,8 @@ class DocumentWriter:
         self._db.execute("CREATE TABLE representations (key TEXT NOT NULL, format TEXT NOT NULL, body BLOB NOT NULL, "
                          "PRIMARY KEY (key, format))")
         self._db.execute("CREATE TABLE uniform (key TEXT PRIMARY KEY, triples BLOB NOT NULL) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE links (target TEXT NOT NULL, position INTEGER NOT NULL, subject TEXT NOT NULL, "
+                         "predicate TEXT NOT NULL, object TEXT NOT NULL, PRIMARY KEY (target, position)) WITHOUT ROWID")
         self.uniform = 0
         self._db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("compression", "zlib")])
 
@@ -72,6 +77,11 @@ class DocumentWriter:
         self._db.executemany("INSERT INTO uniform VALUES (?, ?)",
                              [(key, zlib.compress(nt, _LEVEL)) for key, nt in rows])
         self.uniform += len(rows)
+
+    def add_links(self, target: str, triples: list[tuple]) -> None:
+        """The links from uniform resources to the document `target`, in the order its pages list them."""
+        self._db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?)",
+                             [(target, n, str(s), str(p), str(o)) for n, (s, p, o) in enumerate(triples)])
 
     def close(self) -> None:
         self._db.execute("INSERT INTO meta VALUES ('documents', ?)", (str(self.count),))
@@ -122,6 +132,15 @@ class DocumentReader:
 
     def is_uniform(self, key: str) -> bool:
         return self._connection().execute("SELECT 1 FROM uniform WHERE key = ?", (key,)).fetchone() is not None
+
+    def link_count(self, target: str) -> int:
+        row = self._connection().execute("SELECT MAX(position) FROM links WHERE target = ?", (target,)).fetchone()
+        return 0 if row is None or row[0] is None else row[0] + 1
+
+    def links(self, target: str, offset: int, limit: int) -> list[tuple[str, str, str]]:
+        return self._connection().execute(
+            "SELECT subject, predicate, object FROM links WHERE target = ? AND position >= ? AND position < ? "
+            "ORDER BY position", (target, offset, offset + limit)).fetchall()
 
     def uniform_keys(self) -> Iterator[str]:
         for (key,) in self._connection().execute("SELECT key FROM uniform ORDER BY key"):
