@@ -106,3 +106,30 @@ def test_every_document_of_synthetic_data_is_unchanged(tmp_path: Path):
     result = build(settings, progress=lambda message: None)
     compared, paged = _compare(root, Path(result.release))
     assert compared > 500 and paged > 0
+
+
+def test_observation_triples_are_what_the_minter_and_the_cube_model_say(tmp_path: Path):
+    """The fast observation writer (terms made once, IRIs built from a minted prefix, N-Triples by
+    hand) against the plain way: every IRI minted, every literal made, rdflib's N-Triples rows."""
+    from rdflib import Literal
+    from rdflib.namespace import RDF, XSD
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    from publisher.build.cube import CUBE_ID, decimal_literal, ntriples, observation_triples
+    from publisher.namespaces import QB, vocab
+    from publisher.uris import Minter
+
+    root = generate(tmp_path, "10k")
+    data = load(root / "data")
+    cube = load_observations(root / "data", data)
+    m, ks, memo = Minter(BASE), vocab(BASE), {}
+    made = list(observation_triples(cube, data, BASE))
+    assert len(made) == len(cube.observations) > 500
+    for o, (key, triples) in zip(cube.observations, made, strict=True):
+        s = m.observation(CUBE_ID, o.indicator, o.municipality, o.year)
+        assert key == str(s)[len(BASE) + 3:]
+        plain = {(s, RDF.type, QB.Observation), (s, ks.refMunicipality, m.municipality(o.municipality)),
+                 (s, ks.refYear, Literal(f"{o.year:04d}", datatype=XSD.gYear)),
+                 (s, ks.value, decimal_literal(o.value)), (s, ks.confidence, ks[o.status])}
+        assert plain <= set(triples) and len(triples) == 11
+        assert ntriples(triples, memo) == "".join(_nt_row(t) for t in triples)

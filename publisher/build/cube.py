@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from ..namespaces import QB, SDMX_ATTRIBUTE, bind_all, vocab
 from ..uris import Minter
@@ -136,26 +137,63 @@ def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator
         if cube.observations else {}
     units = {c["id"]: c for c in data.by_id("schemes")[UNIT_SCHEME]["concepts"]} if cube.observations else {}
     prefix = len(f"{base_uri}id/")
+    # the terms observations share, made once (a large cube has ~90,000 observations and ~10 indicators)
+    terms: dict[tuple, object] = {}
+
+    def shared(kind: str, *key) -> object:
+        found = terms.get((kind, *key))
+        if found is None:
+            found = terms[(kind, *key)] = {
+                "municipality": lambda: m.municipality(key[0]),
+                "year": lambda: Literal(f"{key[0]:04d}", datatype=XSD.gYear),
+                "indicator": lambda: m.concept(INDICATOR_SCHEME, key[0]),
+                "unit": lambda: m.concept(UNIT_SCHEME, key[0]),
+                "status": lambda: ks[key[0]],
+                "source": lambda: m.source(key[0]),
+                "symbol": lambda: units[key[0]]["notation"] if units[key[0]].get("notation")
+                else units[key[0]]["label"]["sv"],
+                "subjects": lambda: str(m.observation(CUBE_ID, key[0], key[1], 1990))[:-4],
+            }[kind]()
+        return found
+
     for o in cube.observations:
-        s = m.observation(CUBE_ID, o.indicator, o.municipality, o.year)
+        # the IRI as Minter makes it: its parts were checked as slugs when the first was minted
+        s = URIRef(f"{shared('subjects', o.indicator, o.municipality)}{o.year}")
         muni = municipalities[o.municipality]
-        unit = units[o.unit]["notation"] if units[o.unit].get("notation") else units[o.unit]["label"]["sv"]
+        unit = shared("symbol", o.unit)
         triples = [
             (s, RDF.type, QB.Observation),
             (s, QB.dataSet, dataset),
-            (s, ks.refMunicipality, m.municipality(o.municipality)),
-            (s, ks.refYear, Literal(f"{o.year:04d}", datatype=XSD.gYear)),
-            (s, ks.indicator, m.concept(INDICATOR_SCHEME, o.indicator)),
+            (s, ks.refMunicipality, shared("municipality", o.municipality)),
+            (s, ks.refYear, shared("year", o.year)),
+            (s, ks.indicator, shared("indicator", o.indicator)),
             (s, ks.value, decimal_literal(o.value)),
-            (s, SDMX_ATTRIBUTE.unitMeasure, m.concept(UNIT_SCHEME, o.unit)),
-            (s, ks.confidence, ks[o.status]),
-            (s, PROV.wasDerivedFrom, m.source(o.source)),
+            (s, SDMX_ATTRIBUTE.unitMeasure, shared("unit", o.unit)),
+            (s, ks.confidence, shared("status", o.status)),
+            (s, PROV.wasDerivedFrom, shared("source", o.source)),
         ]
         for lang in ("sv", "en"):
             label = (f"{muni['short_name']} {o.year}: {indicators[o.indicator]['label'][lang]} = "
                      f"{o.value} {unit}")
             triples.append((s, RDFS.label, Literal(label, lang=lang)))
         yield str(s)[prefix:], triples
+
+
+def ntriples(triples: list[tuple], memo: dict) -> str:
+    """The triples as N-Triples, each line exactly as rdflib's N-Triples writer makes it
+    (`memo` keeps the lines' parts for IRIs, which recur)."""
+    out = []
+    for s, p, o in triples:
+        parts = []
+        for term in (s, p, o):
+            text = memo.get(term) if not isinstance(term, Literal) else None
+            if text is None:
+                text = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
+                if not isinstance(term, Literal) and term is not s:
+                    memo[term] = text
+            parts.append(text)
+        out.append(f"{parts[0]} {parts[1]} {parts[2]} .\n")
+    return "".join(out)
 
 
 def cube_to_rdf(cube: Cube, data: SourceData, base_uri: str) -> Graph:

@@ -17,6 +17,7 @@ gives `value` as a number.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections import defaultdict
@@ -50,6 +51,11 @@ class _Context:
         self.units = {c["id"]: c for c in schemes[UNIT_SCHEME]["concepts"]} if cube.observations else {}
         self.sources = data.by_id("sources")
 
+    @functools.cache  # noqa: B019 (one context per build)
+    def observation_prefix(self, indicator: str, code: str) -> str:
+        """The observations' IRI up to the year, minted once per indicator and municipality."""
+        return str(self.m.observation(CUBE_ID, indicator, code, 1990))[:-4]
+
     def unit_symbol(self, unit: str, lang: str = "sv") -> str:
         record = self.units[unit]
         return record.get("notation") or record["label"][lang]
@@ -67,7 +73,7 @@ class _Context:
             "source": o.source,
             "source_url": self.sources[o.source]["url"],
             "status": o.status,
-            "observation": str(self.m.observation(CUBE_ID, o.indicator, o.municipality, o.year)),
+            "observation": self.observation_prefix(o.indicator, o.municipality) + str(o.year),
         }
 
 
@@ -103,8 +109,13 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
     ctx = _Context(cube, data, base_uri)
     files: dict[str, bytes] = {}
     obs = sorted(cube.observations, key=lambda o: (o.indicator, o.municipality, o.year))
-    files["cube-observations.csv"] = slice_csv([ctx.row(o) for o in obs])
-    files["cube-observations.json"] = slice_json([ctx.row(o) for o in obs], {"dataset": str(ctx.m.dataset(CUBE_ID))})
+    made = {id(o): ctx.row(o) for o in obs}  # each observation's row, made once for the three slices it is in
+
+    def rows_of(observations: list[Observation]) -> list[dict[str, str]]:
+        return [made[id(o)] for o in observations]
+
+    files["cube-observations.csv"] = slice_csv(rows_of(obs))
+    files["cube-observations.json"] = slice_json(rows_of(obs), {"dataset": str(ctx.m.dataset(CUBE_ID))})
 
     by_indicator: dict[str, list[Observation]] = defaultdict(list)
     by_municipality: dict[str, list[Observation]] = defaultdict(list)
@@ -114,8 +125,8 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
 
     for ind, rows in sorted(by_indicator.items()):
         about = {"indicator": ind, "concept": str(ctx.m.concept(INDICATOR_SCHEME, ind))}
-        files[f"cube-indicator--{ind}.csv"] = slice_csv([ctx.row(o) for o in rows])
-        files[f"cube-indicator--{ind}.json"] = slice_json([ctx.row(o) for o in rows], about)
+        files[f"cube-indicator--{ind}.csv"] = slice_csv(rows_of(rows))
+        files[f"cube-indicator--{ind}.json"] = slice_json(rows_of(rows), about)
         per_muni: dict[str, list[Observation]] = defaultdict(list)
         per_year: dict[int, list[Observation]] = defaultdict(list)
         for o in rows:
@@ -139,8 +150,8 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
 
     for code, rows in sorted(by_municipality.items()):
         about = {"municipality": code, "resource": str(ctx.m.municipality(code))}
-        files[f"cube-municipality--{code}.csv"] = slice_csv([ctx.row(o) for o in rows])
-        files[f"cube-municipality--{code}.json"] = slice_json([ctx.row(o) for o in rows], about)
+        files[f"cube-municipality--{code}.csv"] = slice_csv(rows_of(rows))
+        files[f"cube-municipality--{code}.json"] = slice_json(rows_of(rows), about)
         per_ind: dict[str, list[Observation]] = defaultdict(list)
         for o in rows:
             per_ind[o.indicator].append(o)

@@ -168,13 +168,55 @@ def representations(graph: Graph, writers: Writers, context: dict) -> dict[str, 
         return {fmt.suffix: serialise(ordered, fmt, context) for fmt in FORMATS}
 
 
+_MASK = (1 << 64) - 1
+GZIP_LEVEL = 9  # level 6 is ~40 % faster but 8 % larger on our Turtle; the release size counts more
+
+
+@dataclass
+class TripleDigest:
+    """An order-independent fingerprint of a set of triples (their count and two sums of 64-bit
+    hashes of their N-Triples form): comparing two costs no copy of either."""
+
+    count: int = 0
+    total: int = 0
+    mixed: int = 0
+
+    def add(self, triple: ox.Triple) -> None:
+        h = hash(str(triple)) & _MASK  # str hashes are fixed within a process: both sides are computed here
+        self.count += 1
+        self.total = (self.total + h) & _MASK
+        self.mixed = (self.mixed + (((h * 0x9E3779B97F4A7C15) & _MASK) ^ (h >> 29))) & _MASK  # order-free too
+
+    @classmethod
+    def of(cls, triples: Iterable[tuple]) -> TripleDigest:
+        digest = cls()
+        for s, p, o in triples:
+            digest.add(ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)))
+        return digest
+
+
+def verify_digest(path: Path, fmt: Format, expected: TripleDigest, name: str,
+                  triples: Callable[[], Iterable[tuple]]) -> None:
+    """`verify_file` for a large file: the triples parsed from it must have the expected digest.
+    Only when they do not are the expected triples made again (`triples`), to say which differ."""
+    found = TripleDigest()
+    try:
+        for quad in ox.parse(path=str(path), format=fmt.ox_format, without_named_graphs=True):
+            found.add(quad.triple)
+    except SyntaxError as exc:
+        raise DumpMismatch(f"{name}: pyoxigraph cannot parse what we wrote: {exc}") from exc
+    if found != expected:
+        verify_file(path, fmt, {ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples()}, name)
+        raise DumpMismatch(f"{name}: re-parsed graph differs ({found.count} triples, expected {expected.count})")
+
+
 def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict,
                 extra: Sequence[tuple] = ()) -> dict[str, Path]:
     """The four dumps of `graph` plus the triples `extra` (the observations, which are not in the
     graph), and their .gz, written as they are produced and each verified by re-parsing the file
-    with pyoxigraph. Returns their paths by file suffix."""
-    expected = expected_triples(graph)
-    expected.update(ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in extra)
+    with pyoxigraph (against a digest of the triples, so no second copy of the graph is made).
+    Returns their paths by file suffix."""
+    expected = TripleDigest.of(itertools.chain(graph, extra))
     writers = Writers(graph.namespaces(), context)
     try:
         ordered: list | None = writers.canonical(itertools.chain(graph, extra))
@@ -192,7 +234,7 @@ def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict,
             for triple in itertools.chain(graph, extra):
                 full.add(triple)
             path = writer.write(name, serialise(canonical(full), fmt, context), gz=True)
-        verify_file(path, fmt, expected, name)
+        verify_digest(path, fmt, expected, name, lambda: itertools.chain(graph, extra))
         paths[fmt.suffix] = path
     writers.forget()
     return paths
@@ -203,7 +245,7 @@ def gzip_bytes(payload: bytes) -> bytes:
     import io
 
     buf = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=GZIP_LEVEL) as gz:
         gz.write(payload)
     return buf.getvalue()
 
@@ -249,7 +291,7 @@ class ReleaseWriter:
         gz_file = (self.tmp / (name + ".gz")).open("wb") if gz else None
         try:
             with path.open("wb") as out, (gzip.GzipFile(filename="", mode="wb", fileobj=gz_file, mtime=0,
-                                                        compresslevel=9) if gz_file else _NoFile()) as packed:
+                                                        compresslevel=GZIP_LEVEL) if gz_file else _NoFile()) as packed:
                 for piece in pieces:
                     data = piece.encode("utf-8", "replace") if isinstance(piece, str) else piece
                     out.write(data)

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.plugins.serializers.nt import _nt_row
 
 from ..errors import ValidationFailure
 from ..settings import Settings
 from ..uris import Minter
 from .catalogue import write_catalogue
-from .cube import CUBE_ID, cube_structure, observation_triples
+from .cube import CUBE_ID, cube_structure, ntriples, observation_triples
 from .downloads import write_cube_files
 from .dump import ReleaseWriter, jsonld_context, write_dumps
 from .integrity import ONTOLOGY_GRAPH, check_integrity, quads, with_integrity
@@ -108,8 +107,10 @@ def prepare(settings: Settings, step: _Steps) -> Prepared:
     graph = to_rdf(data, settings.base_uri, version, where)
     graph += cube_structure(cube, data, settings.base_uri)
     # the observations never enter the rdflib graph: N-Triples, straight into the store
-    observations = [(key, triples, "".join(_nt_row(t) for t in triples))
-                     for key, triples in observation_triples(cube, data, settings.base_uri)]
+    memo: dict = {}
+    observations = [(key, triples, ntriples(triples, memo))
+                    for key, triples in observation_triples(cube, data, settings.base_uri)]
+    del memo
     ontology = ontology_graph(settings.ontology_dir, settings.base_uri)
     store = data_store(quads(graph))
     for start in range(0, len(observations), 20_000):

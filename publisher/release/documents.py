@@ -9,9 +9,10 @@
     uniform(key TEXT, triples BLOB)      -- the own triples (N-Triples, zlib) of each uniform resource
                                             (observation), whose document is assembled on request
                                             (publisher/release/uniform.py)
-    links(target TEXT, position INTEGER, subject, predicate, object TEXT)
+    links(target TEXT, chunk INTEGER, count INTEGER, triples BLOB)
                                          -- the links from uniform resources to document `target`,
-                                            numbered in the order its pages list them
+                                            in the order its pages list them, LINK_CHUNK a row
+                                            (zlib of "subject predicate object" lines)
 
 The build writes it once, in key order, into the release's temporary folder (so it is published
 atomically with the rest and its bytes are reproducible: it is in SHA256SUMS). The server opens it
@@ -34,6 +35,7 @@ DOCUMENTS_FILE = "pages/documents.sqlite"
 RDF_FORMATS = ("ttl", "jsonld", "rdf", "nt")
 PAGE, FIGURES = "page", "figures"
 SCHEMA_VERSION = "2"
+LINK_CHUNK = 100  # links stored together (a page lists PAGE_SIZE of them)
 _LEVEL = 6  # zlib: 5-8x smaller documents; decompressing one takes ~20 microseconds
 
 
@@ -57,8 +59,8 @@ class DocumentWriter:
         self._db.execute("CREATE TABLE representations (key TEXT NOT NULL, format TEXT NOT NULL, body BLOB NOT NULL, "
                          "PRIMARY KEY (key, format))")
         self._db.execute("CREATE TABLE uniform (key TEXT PRIMARY KEY, triples BLOB NOT NULL) WITHOUT ROWID")
-        self._db.execute("CREATE TABLE links (target TEXT NOT NULL, position INTEGER NOT NULL, subject TEXT NOT NULL, "
-                         "predicate TEXT NOT NULL, object TEXT NOT NULL, PRIMARY KEY (target, position)) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE links (target TEXT NOT NULL, chunk INTEGER NOT NULL, count INTEGER NOT NULL, "
+                         "triples BLOB NOT NULL, PRIMARY KEY (target, chunk)) WITHOUT ROWID")
         self.uniform = 0
         self._db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("compression", "zlib")])
 
@@ -80,8 +82,12 @@ class DocumentWriter:
 
     def add_links(self, target: str, triples: list[tuple]) -> None:
         """The links from uniform resources to the document `target`, in the order its pages list them."""
-        self._db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?)",
-                             [(target, n, str(s), str(p), str(o)) for n, (s, p, o) in enumerate(triples)])
+        rows = []
+        for n, start in enumerate(range(0, len(triples), LINK_CHUNK)):
+            chunk = triples[start:start + LINK_CHUNK]
+            text = "".join(f"{s} {p} {o}\n" for s, p, o in chunk).encode()
+            rows.append((target, n, start + len(chunk), zlib.compress(text, _LEVEL)))
+        self._db.executemany("INSERT INTO links VALUES (?, ?, ?, ?)", rows)
 
     def close(self) -> None:
         self._db.execute("INSERT INTO meta VALUES ('documents', ?)", (str(self.count),))
@@ -134,13 +140,20 @@ class DocumentReader:
         return self._connection().execute("SELECT 1 FROM uniform WHERE key = ?", (key,)).fetchone() is not None
 
     def link_count(self, target: str) -> int:
-        row = self._connection().execute("SELECT MAX(position) FROM links WHERE target = ?", (target,)).fetchone()
-        return 0 if row is None or row[0] is None else row[0] + 1
+        row = self._connection().execute("SELECT MAX(count) FROM links WHERE target = ?", (target,)).fetchone()
+        return 0 if row is None or row[0] is None else row[0]
 
-    def links(self, target: str, offset: int, limit: int) -> list[tuple[str, str, str]]:
-        return self._connection().execute(
-            "SELECT subject, predicate, object FROM links WHERE target = ? AND position >= ? AND position < ? "
-            "ORDER BY position", (target, offset, offset + limit)).fetchall()
+    def links(self, target: str, offset: int, limit: int) -> list[tuple[str, ...]]:
+        """Links `offset` to `offset + limit` (IRIs: subject, predicate, object) of `target`."""
+        first, last = offset // LINK_CHUNK, (offset + limit - 1) // LINK_CHUNK
+        out: list[tuple[str, ...]] = []
+        for chunk, blob in self._connection().execute(
+                "SELECT chunk, triples FROM links WHERE target = ? AND chunk BETWEEN ? AND ? ORDER BY chunk",
+                (target, first, last)):
+            lines = zlib.decompress(blob).decode().splitlines()
+            base = chunk * LINK_CHUNK
+            out += [tuple(line.split(" ")) for n, line in enumerate(lines, base) if offset <= n < offset + limit]
+        return out
 
     def uniform_keys(self) -> Iterator[str]:
         for (key,) in self._connection().execute("SELECT key FROM uniform ORDER BY key"):

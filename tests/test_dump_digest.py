@@ -1,0 +1,38 @@
+"""Dumps are verified against a digest of the triples, so a large dump needs no second copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from publisher.build.dump import FORMATS, DumpMismatch, TripleDigest, verify_digest
+
+EX = "http://example.org/"
+TRIPLES = [(URIRef(f"{EX}s{i}"), URIRef(f"{EX}p"), Literal(f"value {i}", lang="sv")) for i in range(50)]
+NT = next(f for f in FORMATS if f.suffix == "nt")
+
+
+def _nt(triples) -> str:
+    return "".join(f"<{s}> <{p}> \"{o}\"@sv .\n" for s, p, o in triples)
+
+
+def test_the_digest_ignores_order_and_sees_every_change():
+    digest = TripleDigest.of(TRIPLES)
+    assert digest == TripleDigest.of(reversed(TRIPLES))
+    assert digest != TripleDigest.of(TRIPLES[:-1])
+    changed = [*TRIPLES[:-1], (TRIPLES[-1][0], TRIPLES[-1][1], Literal("value 49", lang="en"))]
+    assert digest != TripleDigest.of(changed)
+    swapped = [*TRIPLES[:2], (TRIPLES[2][0], TRIPLES[2][1], TRIPLES[3][2]), (TRIPLES[3][0], TRIPLES[3][1],
+                                                                            TRIPLES[2][2]), *TRIPLES[4:]]
+    assert digest != TripleDigest.of(swapped)  # same terms, paired otherwise
+
+
+def test_a_dump_that_differs_is_refused_and_the_difference_named(tmp_path: Path):
+    path = tmp_path / "d.nt"
+    path.write_text(_nt(TRIPLES))
+    verify_digest(path, NT, TripleDigest.of(TRIPLES), "d.nt", lambda: TRIPLES)  # passes
+    path.write_text(_nt(TRIPLES).replace("value 7", "value 8"))
+    with pytest.raises(DumpMismatch, match="value 7"):
+        verify_digest(path, NT, TripleDigest.of(TRIPLES), "d.nt", lambda: TRIPLES)
