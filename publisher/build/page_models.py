@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIM
 from ..namespaces import SCHEMA
 from .describe_resources import Document, doc_key, topic_iri
 from .labels import TERMS, inverse_label, label_of
+from .member_views import county_table, member_table, organisation_chart, site_members
 
 SHOWN_ELSEWHERE = {ORG.member, ORG.organization, ORG.hasMember, ORG.hasMembership, FOAF.primaryTopic}
 HIDDEN_ROWS = {RDF.type, ORG.hasMembership, ORG.hasMember, PROV.wasDerivedFrom}
@@ -233,6 +234,12 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo
                               "definition": defs or None})
     licence = g.value(document, DCTERMS.license)
     version = g.value(document, OWL.versionInfo)
+
+    def href(iri: str) -> str | None:
+        return href_of(iri, base_uri)
+
+    members = member_table(topic, data, labels.label, href, base_uri) if doc.key.startswith("organisation/") else []
+    county = county_table(topic, data, labels.label, href) if doc.key.startswith("county/") else []
     return {
         "key": doc.key,
         "iri": str(topic),
@@ -248,6 +255,9 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo
         "terms": terms,
         "schema": _schema_org(doc, g, base_uri, label),
         "sparql": f"DESCRIBE <{topic}>",
+        "member_table": members,
+        "members_chart": organisation_chart(doc.key, members, label) if members else None,
+        "county_table": county,
     }
 
 
@@ -269,7 +279,11 @@ def site_model(keys: Iterable[str], data: Graph, ontology: Graph, base_uri: str)
                             "code": str(code) if code is not None else None})
         return sorted(out, key=lambda r: r["label"]["sv"].lower())
 
+    def label(term: URIRef) -> dict:
+        return label_of(term, *graphs)
+
     return {
+        "members": site_members(data, label, lambda iri: href_of(iri, base_uri), base_uri),
         "networks": listing("organisation/"),
         "municipalities": listing("municipality/"),
         "schemes": listing("scheme/"),
