@@ -43,6 +43,7 @@ SOURCE = Spec("sources", {
     "issued": Field(partial_date()),
     "modified": Field(partial_date()),
     "note": Field(any_langs),
+    "contact": Field(email),  # the contact the page itself gives ("Kontakt för den här sidan")
     # a source whose data we republish under its own terms (not CC0): its licence and attribution
     "license": Field(iri),
     "attribution": Field(text),

@@ -105,6 +105,13 @@ class _Builder:
                 if r.get(field):
                     self.add(s, prop, date_literal(r[field]))
             self.texts(s, RDFS.comment, r.get("note"))
+            if r.get("contact"):
+                contact = URIRef(f"{s}#contact")
+                self.add(s, DCAT.contactPoint, contact)
+                self.add(contact, RDF.type, VCARD.Kind)
+                self.texts(contact, RDFS.label, {"sv": "Kontakt för sidan", "en": "Contact for the page"})
+                self.add(contact, VCARD.hasEmail, URIRef("mailto:" + r["contact"]))
+                self.add(contact, PROV.wasDerivedFrom, s)  # the page states its own contact
 
     def counties(self) -> None:
         for r in self.data.counties:
