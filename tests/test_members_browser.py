@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from .test_cube_browser import new_page as cube_page
+
 pytestmark = pytest.mark.slow
 
 
 def new_page(browser, live_server, javascript: bool = True):
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1100, "height": 900},
-                                  locale="sv-SE", extra_http_headers={"Accept-Language": "sv-SE,sv;q=0.9"})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url)
-               else route.abort())
+    """test_cube_browser's page (loopback only, errors collected), asking for Swedish."""
+    context, page, errors = cube_page(browser, live_server, javascript)
+    page.set_extra_http_headers({"Accept-Language": "sv-SE,sv;q=0.9"})
     return context, page, errors
 
 

@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIM
 from ..namespaces import SCHEMA
 from .describe_resources import Document, doc_key, topic_iri
 from .labels import TERMS, inverse_label, label_of
-from .member_views import county_table, member_table, organisation_chart, site_members
+from .member_views import county_table, member_table, organisation_chart, site_members, start_of
 
 SHOWN_ELSEWHERE = {ORG.member, ORG.organization, ORG.hasMember, ORG.hasMembership, FOAF.primaryTopic}
 HIDDEN_ROWS = {RDF.type, ORG.hasMembership, ORG.hasMember, PROV.wasDerivedFrom}
@@ -93,16 +93,6 @@ def _rows(graph: Graph, subject: URIRef, base_uri: str, labels: _Labels) -> list
     return rows
 
 
-def _since(graph: Graph, membership: URIRef) -> str | None:
-    for period in graph.objects(membership, ORG.memberDuring):
-        for start in graph.objects(period, TIME.hasBeginning):
-            for prop in (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear):
-                value = graph.value(start, prop)
-                if value is not None:
-                    return str(value)
-    return None
-
-
 def _memberships(topic: URIRef, data: Graph, base_uri: str, labels: _Labels) -> list[dict]:
     out = []
     for side, other_side in ((ORG.member, ORG.organization), (ORG.organization, ORG.member)):
@@ -115,7 +105,7 @@ def _memberships(topic: URIRef, data: Graph, base_uri: str, labels: _Labels) -> 
                 "other": _value(other, base_uri, labels) if other is not None else None,
                 "as": "member" if side == ORG.member else "organisation",
                 "role": {lang: text[:1].lower() + text[1:] for lang, text in role_label.items()},
-                "since": _since(data, m),
+                "since": start_of(data, m),
             })
     return out
 
