@@ -1,6 +1,7 @@
 """Hydra paging of /catalog, exercised with a SYNTHETIC catalogue of many datasets.
 
-The real catalogue has three datasets (one page: the data, its CC BY 4.0 part, the vocabulary). To make the paging mechanism real, these tests
+The real catalogue has three datasets (one page: the data, its CC BY 4.0 part, the vocabulary).
+To make the paging mechanism real, these tests
 add generated datasets, labelled synthetic (titles "SYNTHETIC dataset n", IRIs .../synthetic-n),
 to a copy of the built release, and harvest it from a real uvicorn server on 127.0.0.1 with a
 small page size, following hydra:next as ckanext-dcat and piveau do.
