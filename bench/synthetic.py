@@ -107,6 +107,9 @@ def generate(scratch: Path, size: Size | str, seed: int = 11) -> Path:
         "    county: stockholms-lan\n"
         "    confidence: sourced\n"
         f"    sources: [{SOURCE_ID}]\n" for code in codes))
+    # SCB's list is the register every municipality code must be in (issue 12): the synthetic codes join it
+    _append(data / "import-scb.yaml", "".join(
+        f'    - {{code: "{code}", short_name: "Syntetisk {code}", county: "01"}}\n' for code in codes))
 
     memberships = []
     for code in codes:

@@ -46,6 +46,15 @@ def parser() -> argparse.ArgumentParser:
                      help="confidence of the imported figures (default: sourced)")
     imp.add_argument("--output", type=Path, help="CSV to write (default: data/observations/<file name>.csv)")
     imp.add_argument("--replace", action="store_true", help="overwrite the output file if it exists")
+    bulk = sub.add_parser("import", help="import a bulk source file, as published, into a reviewable file in data/")
+    which = bulk.add_subparsers(dest="importer", required=True)
+    scb = which.add_parser("scb", help="SCB's municipalities and counties (CSV) -> data/import-scb.yaml")
+    scb.add_argument("municipalities", type=Path, help="municipalities.csv (municipality_code, …_short, county_code)")
+    scb.add_argument("counties", type=Path, help="counties.csv (county_code, county_name)")
+    wd = which.add_parser("wikidata", help="kommunkod -> Wikidata ids (CSV) -> data/import-wikidata.yaml")
+    wd.add_argument("file", type=Path, help="kommunkod-wikidata.csv (kommunkod, wikidata)")
+    com = which.add_parser("covenant", help="the JRC's Covenant of Mayors workbook (xlsx) -> data/import-covenant.yaml")
+    com.add_argument("file", type=Path, help="df1_Signatories_2024.xlsx (GCoM – MyCovenant, df1)")
     serve.add_argument("--extra-graph", action="append", default=[], metavar="IRI=FILE",
                        help="also serve FILE as the named graph IRI in /sparql (test fixtures; repeatable)")
     serve.add_argument("--query-timeout", type=float, default=10.0,
@@ -93,6 +102,16 @@ def main(argv: list[str] | None = None) -> int:
                                          replace=args.replace)
             print(f"wrote {result.written} observations to {result.output}"
                   + (f" ({result.skipped} cells without a value left out)" if result.skipped else ""))
+        elif args.command == "import":
+            from .build import national_import as ni
+
+            if args.importer == "scb":
+                done = ni.import_scb(settings.data_dir, args.municipalities, args.counties)
+            elif args.importer == "wikidata":
+                done = ni.import_wikidata(settings.data_dir, args.file)
+            else:
+                done = ni.import_covenant(settings.data_dir, args.file)
+            print(f"wrote {done.rows} rows to {done.output}")
         elif args.command == "validate":
             from .build.pipeline import check
 

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from publisher.build.charts import Labels, Series, bar_chart, line_chart, runs, value_ticks, year_ticks
+from publisher.release.charts import Labels, Series, bar_chart, line_chart, runs, value_ticks, year_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 LABELS = Labels("Synthetic title <&>", "Synthetic description", "Year", "t CO2e/inv")

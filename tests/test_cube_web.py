@@ -18,7 +18,7 @@ import httpx
 import pytest
 import yaml
 
-from publisher.build.charts import Labels, Series, line_chart
+from publisher.release.charts import Labels, Series, line_chart
 from publisher.web.pages import inline_svg, render_resource
 
 ROOT = Path(__file__).resolve().parents[1]

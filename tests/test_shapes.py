@@ -38,7 +38,7 @@ SHAPES_NS = BASE + "shapes/"
 
 # How many node shapes shapes/klimatsamarbeten-shapes.ttl declares. Update when adding a shape (and
 # write its two examples); it guards against a discovery that silently finds nothing.
-EXPECTED_NODE_SHAPE_COUNT = 17
+EXPECTED_NODE_SHAPE_COUNT = 18
 
 # Parameters of SHACL Core constraint components. A shape carrying one of these directly is a
 # constraint and needs an sh:message. (sh:property and sh:sparql are checked on their own nodes.)

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SKOS, XSD
 
 from ..namespaces import VCARD, bind_all
 from ..uris import Minter
@@ -43,6 +43,7 @@ from .catalogue_terms import (  # noqa: F401 - PROFILES, PROFILE_IRIS, SPDX, EU,
     STABLE,
     STANDARD_TITLES,
 )
+from .licences import Part, data_licence, parts
 from .load import SourceData
 from .schema import PartialDate
 
@@ -100,6 +101,8 @@ class _Describer:
         self.publisher = self.m.agent(r["publisher"]["id"])
         self.contact = self.m.contact(r["contact"]["id"])
         self.license = URIRef(r["license"])
+        self.data_license = URIRef(data_licence(data))
+        self.dist_license = self.license  # the licence of the distributions of the dataset being described
 
     def add(self, s, p, o) -> None:
         self.g.add((s, p, o))
@@ -147,12 +150,13 @@ class _Describer:
             "en": "The web site: the dataset, its downloads, the SPARQL endpoint and the catalogue."})
         return page
 
-    def licence(self, s: URIRef) -> None:
-        self.add(s, DCTERMS.license, self.license)
-        self.typed(self.license, DCTERMS.LicenseDocument)
-        kind = LICENCE_TYPES.get(str(self.license))
+    def licence(self, s: URIRef, licence: URIRef | None = None) -> None:
+        licence = licence or self.license
+        self.add(s, DCTERMS.license, licence)
+        self.typed(licence, DCTERMS.LicenseDocument)
+        kind = LICENCE_TYPES.get(str(licence))
         if kind:
-            self.add(self.license, DCTERMS.type, self.concept(kind))
+            self.add(licence, DCTERMS.type, self.concept(kind))
 
     def catalog(self, datasets: list[URIRef], services: list[URIRef]) -> URIRef:
         r = self.record
@@ -182,6 +186,7 @@ class _Describer:
 
     def dataset(self, dumps: DumpSet, with_coverage: bool) -> URIRef:
         r = self.record
+        self.dist_license = self.data_license if with_coverage else self.license
         d = self.typed(self.m.dataset(dumps.ident), DCAT.Dataset)
         self.texts(d, DCTERMS.title, dumps.title)
         self.texts(d, DCTERMS.description, dumps.description)
@@ -228,6 +233,33 @@ class _Describer:
             for name in sorted(EXTRACTS):
                 if name in self.files:
                     self.add(d, DCAT.distribution, self.extract(dumps, name))
+        return d
+
+    def part(self, part: Part, whole: URIRef) -> URIRef:
+        """The part of the data set derived from a source with its own licence (no dumps of its own:
+        it is served by the SPARQL endpoint and the linked-data interface, and is in the whole's dumps)."""
+        source = part.source
+        title = {"sv": f"Delen ur {source['title']}", "en": f"The part derived from {source['title']}"}
+        text = {"sv": f"De uppgifter i datamängden som kommer ur {source['title']}. Licens: den källans "
+                      f"({part.license}); hela datamängden innehåller den här delen och har därför samma licens.",
+                "en": f"The facts of the dataset that come from {source['title']}. Licence: that source's "
+                      f"({part.license}); the whole dataset contains this part and so carries the same licence."}
+        d = self.dataset(DumpSet(f"{self.record['id']}-{part.ident}", "", title, text), with_coverage=False)
+        self.licence(d, URIRef(part.license))
+        rights = self.typed(URIRef(f"{d}#rights"), DCTERMS.RightsStatement)
+        self.add(rights, DCTERMS.description, Literal(part.attribution, lang="en"))
+        self.add(d, DCTERMS.rights, rights)
+        self.add(d, PROV.wasDerivedFrom, self.m.source(source["id"]))
+        starts = [m["since"].text[:4] for m in self.data.memberships if m.get("since")
+                  and any(r.ident == source["id"] for r in m.get("sources", []))]
+        if starts:
+            period = self.typed(URIRef(f"{d}#temporal"), DCTERMS.PeriodOfTime)
+            self.add(period, DCAT.startDate, Literal(min(starts), datatype=XSD.gYear))
+            self.add(period, DCAT.endDate, self.modified)
+            self.add(d, DCTERMS.temporal, period)
+        self.add(d, DCTERMS.isPartOf, whole)
+        self.add(whole, DCTERMS.hasPart, d)
+        self.add(whole, DCTERMS.rights, rights)
         return d
 
     def places(self, with_coverage: bool) -> list[URIRef]:
@@ -293,7 +325,7 @@ class _Describer:
         self.add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
         self.add(checksum, SPDX.checksumValue, Literal(info["sha256"], datatype=XSD.hexBinary))
         self.add(dist, SPDX.checksum, checksum)
-        self.licence(dist)
+        self.licence(dist, self.dist_license)
         self.add(dist, DCATAP.availability, self.concept(str(STABLE)))
         self.add(dist, DCTERMS.issued, self.issued)
         self.add(dist, DCTERMS.modified, self.modified)
@@ -349,18 +381,20 @@ def describe(data: SourceData, sets: list[DumpSet], files: Mapping[str, Mapping]
     b = _Describer(data, files, base_uri, version, profile)
     b.agents()
     datasets = [b.dataset(s, with_coverage=(i == 0)) for i, s in enumerate(sets)]
+    served = datasets[:1] + [b.part(p, datasets[0]) for p in parts(data)]
+    datasets += served[1:]
     m = b.m
     sparql = b.service(
         "sparql", m.sparql_endpoint, m.sparql_endpoint,
         {"sv": "SPARQL-ändpunkt", "en": "SPARQL endpoint"},
         {"sv": "Frågor i SPARQL 1.1 mot hela datamängden.",
          "en": "SPARQL 1.1 queries over the whole dataset."},
-        SPARQL_PROTOCOL, "application/sparql-results+json", datasets[:1])
+        SPARQL_PROTOCOL, "application/sparql-results+json", served)
     linked = b.service(
         "linked-data", URIRef(base_uri + "id/"), m.void_document,
         {"sv": "Länkade data (avrefererbara URI:er)", "en": "Linked data (dereferenceable URIs)"},
         {"sv": "Varje resurs under /id/ i HTML, Turtle, JSON-LD, RDF/XML eller N-Triples efter Accept.",
          "en": "Every resource under /id/ as HTML, Turtle, JSON-LD, RDF/XML or N-Triples by Accept."},
-        HTTP_SEMANTICS, "text/turtle", datasets[:1])
+        HTTP_SEMANTICS, "text/turtle", served)
     b.catalog(datasets, [sparql, linked])
     return b.g

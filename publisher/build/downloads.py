@@ -23,8 +23,8 @@ import json
 from collections import defaultdict
 from importlib import resources
 
+from ..release.charts import Labels, Series, bar_chart, line_chart
 from ..uris import Minter
-from .charts import Labels, Series, bar_chart, line_chart
 from .cube import CUBE_ID
 from .dump import ReleaseWriter
 from .load import SourceData

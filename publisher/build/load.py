@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import SourceDataError, SourceProblem
-from .schema import Context, Record, Ref, parse_record
+from .national import merge
+from .schema import Context, PartialDate, Record, Ref, parse_record
 from .specs import FILES
 from .yaml_source import read_yaml
 
@@ -28,6 +29,8 @@ class SourceData:
     memberships: list[Record]
     publications: list[Record]
     files: dict[str, bytes]  # name -> exact bytes read (for the dataset version)
+    imports: dict[str, Record] = field(default_factory=dict)  # data/import-*.yaml: scb, wikidata, covenant
+    covenant_names: list[Record] = field(default_factory=list)
 
     def by_id(self, collection: str) -> dict[str, Record]:
         return {r["id"]: r for r in getattr(self, collection)}
@@ -75,6 +78,7 @@ def load(data_dir: Path, today: dt.date | None = None) -> SourceData:
 
     if problems:
         raise SourceDataError(problems)
+    problems = merge(loaded)
 
     data = SourceData(
         dataset=loaded["dataset"],
@@ -86,8 +90,10 @@ def load(data_dir: Path, today: dt.date | None = None) -> SourceData:
         memberships=loaded["memberships"],
         publications=loaded["publications"],
         files=files,
+        imports={k: loaded[k] for k in ("scb", "wikidata", "covenant")},
+        covenant_names=loaded["covenant_names"],
     )
-    problems = cross_check(data)
+    problems += cross_check(data)
     if problems:
         raise SourceDataError(problems)
     return data
@@ -110,6 +116,12 @@ def _top_level(ctx: Context, root: yaml.Node, key: str) -> yaml.Node | None:
 
 
 # --- cross-file checks ----------------------------------------------------------------------
+
+
+def before(a: PartialDate, b: PartialDate) -> bool:
+    """`a` is surely earlier than `b`, compared at the precision both give (2008-11 vs 2008-11-14: no)."""
+    n = min(len(a.text), len(b.text))
+    return a.text[:n] < b.text[:n]
 
 
 def cross_check(data: SourceData) -> list[SourceProblem]:
@@ -162,8 +174,8 @@ def cross_check(data: SourceData) -> list[SourceProblem]:
                 elif isinstance(item, Record):
                     check_refs(item)
 
-    everything = [data.dataset, *data.sources, *data.counties, *data.municipalities,
-                  *data.organisations, *data.schemes, *data.memberships, *data.publications]
+    everything = [data.dataset, *data.sources, *data.counties, *data.municipalities, *data.organisations,
+                  *data.schemes, *data.memberships, *data.publications, *data.imports.values()]
     for record in everything:
         check_refs(record)
 
@@ -188,7 +200,7 @@ def cross_check(data: SourceData) -> list[SourceProblem]:
         if since and until and until.text < since.text:
             problem(m, "until", f"ends ({until.text}) before it starts ({since.text})")
         founded = organisations.get(org, Record("", 0, {})).get("founded")
-        if since and founded and since.year < founded.year:
+        if since and founded and before(since, founded):
             problem(m, "since", f"{since.text} is before {org} was founded ({founded.text})")
 
     publications = data.by_id("publications")

@@ -43,6 +43,10 @@ SOURCE = Spec("sources", {
     "issued": Field(partial_date()),
     "modified": Field(partial_date()),
     "note": Field(any_langs),
+    "contact": Field(email),  # the contact the page itself gives ("Kontakt för den här sidan")
+    # a source whose data we republish under its own terms (not CC0): its licence and attribution
+    "license": Field(iri),
+    "attribution": Field(text),
 })
 
 COUNTY = Spec("counties", {
@@ -98,6 +102,8 @@ ORGANISATION = Spec("organisations", {
     "open_to": Field(list_of(ref("concepts:organisationstyper"), min_items=1)),
     "criteria": Field(ref("schemes")),
     "principles": Field(ref("schemes")),
+    "areas": Field(ref("schemes")),  # areas of cooperation: every concept of the scheme is a dcterms:subject
+    "founded_note": Field(both_langs),
     "member_commitment": Field(both_langs),
     "founded": Field(partial_date()),
     "location": Field(text),
@@ -115,6 +121,8 @@ MEMBERSHIP = Spec("memberships", {
     "since": Field(partial_date(min_year=1900)),
     "until": Field(partial_date(min_year=1900)),
     "commitment": Field(boolean),
+    # what the source says this member committed to (required with commitment: true)
+    "commitment_text": Field(both_langs),
     "confidence": Field(confidence, required=True),
     "note": Field(both_langs),
     "sources": Field(sources, required=True),
@@ -189,6 +197,54 @@ DATASET = Spec("dataset", {
     "conforms_to": Field(list_of(_nested(STANDARD)), required=True),
 })
 
+# --- files written by `publisher import` (national_import.py) and the table it maps names with ---
+FILE_READ = Spec("files", {
+    "name": Field(text, required=True),
+    "sha256": Field(pattern(r"[0-9a-f]{64}", "3b06…65a0 (64 hex digits)"), required=True),
+})
+SCB_COUNTY = Spec("counties", {"code": Field(digits(2), required=True), "name": Field(text, required=True)})
+SCB_MUNICIPALITY = Spec("municipalities", {
+    "code": Field(digits(4), required=True),
+    "short_name": Field(text, required=True),
+    "county": Field(digits(2), required=True),
+})
+SCB_IMPORT = Spec("scb", {
+    "source": Field(ref("sources"), required=True),
+    "files": Field(records(FILE_READ), required=True),
+    "counties": Field(records(SCB_COUNTY), required=True),
+    "municipalities": Field(records(SCB_MUNICIPALITY), required=True),
+})
+WIKIDATA_ID = Spec("ids", {
+    "code": Field(digits(4), required=True),
+    "wikidata": Field(pattern(r"Q[1-9][0-9]*", "Q113692"), required=True),
+})
+WIKIDATA_IMPORT = Spec("wikidata", {
+    "source": Field(ref("sources"), required=True),
+    "files": Field(records(FILE_READ), required=True),
+    "ids": Field(records(WIKIDATA_ID), required=True),
+})
+SIGNATORY = Spec("signatories", {
+    "gcom_id": Field(pattern(r"[A-Z]{2}[0-9]{4}", "SE0018"), required=True),
+    "name": Field(text, required=True),
+    "code": Field(digits(4)),
+    "group": Field(list_of(digits(4), min_items=2)),
+    "in_group": Field(pattern(r"[A-Z]{2}[0-9]{4}", "SE0078")),
+    "adhesion": Field(partial_date(min_year=1900, precision=("day",)), required=True),
+    "status": Field(ref("concepts:borgmastaravtalet-status"), required=True),
+    "commitments": Field(list_of(ref("concepts:borgmastaravtalet-ataganden")), required=True),
+})
+COVENANT_IMPORT = Spec("covenant", {
+    "source": Field(ref("sources"), required=True),
+    "files": Field(records(FILE_READ), required=True),
+    "as_of": Field(partial_date(precision=("month",)), required=True),
+    "signatories": Field(records(SIGNATORY), required=True),
+})
+COVENANT_NAME = Spec("covenant_names", {
+    "name": Field(text, required=True),
+    "code": Field(digits(4)),
+    "group": Field(list_of(digits(4), min_items=2)),
+})
+
 # file name -> (top-level key, spec, is a list of records)
 FILES: dict[str, tuple[str, Spec, bool]] = {
     "dataset.yaml": ("dataset", DATASET, False),
@@ -199,6 +255,10 @@ FILES: dict[str, tuple[str, Spec, bool]] = {
     "concept-schemes.yaml": ("schemes", SCHEME, True),
     "memberships.yaml": ("memberships", MEMBERSHIP, True),
     "publications.yaml": ("publications", PUBLICATION, True),
+    "import-scb.yaml": ("scb", SCB_IMPORT, False),
+    "import-wikidata.yaml": ("wikidata", WIKIDATA_IMPORT, False),
+    "import-covenant.yaml": ("covenant", COVENANT_IMPORT, False),
+    "covenant-names.yaml": ("covenant_names", COVENANT_NAME, True),
 }
 
 __all__ = ["FILES", "boolean"]

@@ -14,6 +14,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKO
 
 from ..namespaces import EU_FREQ, EU_LANG, SCHEMA, VCARD, VOID, WD, bind_all, vocab
 from ..uris import Minter
+from .licences import data_licence, parts
 from .load import SourceData
 from .schema import PartialDate, Record, Ref
 
@@ -106,6 +107,13 @@ class _Builder:
                 if r.get(field):
                     self.add(s, prop, date_literal(r[field]))
             self.texts(s, RDFS.comment, r.get("note"))
+            if r.get("contact"):
+                contact = URIRef(f"{s}#contact")
+                self.add(s, DCAT.contactPoint, contact)
+                self.add(contact, RDF.type, VCARD.Kind)
+                self.texts(contact, RDFS.label, {"sv": "Kontakt för sidan", "en": "Contact for the page"})
+                self.add(contact, VCARD.hasEmail, URIRef("mailto:" + r["contact"]))
+                self.add(contact, PROV.wasDerivedFrom, s)  # the page states its own contact
 
     def counties(self) -> None:
         for r in self.data.counties:
@@ -155,6 +163,10 @@ class _Builder:
                 self.add(s, self.ks.criteria, self.m.scheme(r["criteria"].ident))
             if r.get("principles"):
                 self.add(s, self.ks.cooperationPrinciples, self.m.scheme(r["principles"].ident))
+            if r.get("areas"):
+                scheme = self.schemes[r["areas"].ident]
+                for concept in scheme["concepts"]:
+                    self.add(s, DCTERMS.subject, self.m.concept(scheme["id"], concept["id"]))
             if r.get("member_commitment"):
                 c = self.m.commitment(r["id"])
                 self.add(s, self.ks.memberCommitment, c)
@@ -202,15 +214,45 @@ class _Builder:
                         self.add(period, prop, instant)
                         self.instant(instant, value)
             if r.get("commitment"):
-                self.add(s, self.ks.commitment, self.m.commitment(org_id))
+                self.commitment(s, r, agents[org_id])
+            if r.get("signatory"):
+                self.signatory(s, r["signatory"], names_of(agents[member_id]["name"]))
             self.texts(s, SKOS.note, r.get("note"))
-            names = {lang: agents[member_id]["name"][lang] for lang in ("sv", "en")}
+            names = names_of(agents[member_id]["name"])
             orgs = {lang: agents[org_id]["name"][lang] for lang in ("sv", "en")}
             sv, en = ROLE_PHRASES[role]
             label_sv = f"{names['sv']} – {sv} {orgs['sv']}" + (f" sedan {since.text}" if since else "")
             label_en = f"{names['en']} – {en} {orgs['en']}" + (f" since {since.text}" if since else "")
             self.texts(s, RDFS.label, {"sv": label_sv, "en": label_en})
             self.provenance(s, r)
+
+    def commitment(self, membership: URIRef, r: Record, org: Record) -> None:
+        """What the source says this member committed to: `<membership>#commitment`."""
+        c = URIRef(f"{membership}#commitment")
+        self.add(membership, self.ks.commitment, c)
+        self.add(c, RDF.type, self.ks.Commitment)
+        self.texts(c, RDFS.label, {"sv": "Medlemmens åtagande", "en": "The member's commitment"})
+        self.texts(c, DCTERMS.description, r.get("commitment_text"))
+        if org.get("criteria"):
+            self.add(c, self.ks.commitsTo, self.m.scheme(org["criteria"].ident))
+        self.provenance(c, r)
+
+    def signatory(self, membership: URIRef, record: dict, names: dict[str, str]) -> None:
+        """The Covenant of Mayors signatory as the JRC lists it: `<membership>#signatory`, with its own source."""
+        s = URIRef(f"{membership}#signatory")
+        self.add(membership, self.ks.signatoryRecord, s)
+        self.add(s, RDF.type, self.ks.SignatoryRecord)
+        self.add(s, RDF.type, PROV.Entity)
+        self.texts(s, RDFS.label, {"sv": f"{names['sv']} i JRC:s förteckning över Borgmästaravtalets undertecknare",
+                                   "en": f"{names['en']} in the JRC's list of Covenant of Mayors signatories"})
+        self.add(s, DCTERMS.identifier, Literal(record["gcom_id"]))
+        self.add(s, self.ks.adhesionDate, date_literal(record["adhesion"]))
+        self.add(s, self.ks.signatoryStatus, self.concept(record["status"]))
+        for c in record["commitments"]:
+            self.add(s, self.ks.covenantCommitment, self.concept(c))
+        self.add(s, self.ks.statusAsOf, date_literal(record["as_of"]))
+        self.add(s, PROV.wasDerivedFrom, self.m.source(record["source"].ident))
+        self.add(s, self.ks.confidence, self.ks.sourced)
 
     def instant(self, s: URIRef, value: PartialDate) -> None:
         self.add(s, RDF.type, TIME.Instant)
@@ -290,7 +332,13 @@ class _Builder:
         for lang, words in sorted(r["keywords"].items()):
             for word in words:
                 self.add(s, DCAT.keyword, Literal(word, lang=lang))
-        self.add(s, DCTERMS.license, URIRef(r["license"]))
+        self.add(s, DCTERMS.license, URIRef(data_licence(self.data)))
+        for part in parts(self.data):
+            rights = URIRef(f"{s}#rights-{part.source['id']}")
+            self.add(s, DCTERMS.rights, rights)
+            self.add(rights, RDF.type, DCTERMS.RightsStatement)
+            self.add(rights, RDFS.label, Literal(part.attribution, lang="en"))
+            self.add(rights, PROV.wasDerivedFrom, self.m.source(part.source["id"]))
         self.add(s, DCTERMS.issued, date_literal(r["issued"]))
         self.add(s, OWL.versionInfo, Literal(version))
         for lang in ("sv", "en"):
@@ -308,6 +356,10 @@ class _Builder:
         self.add(s, VOID.vocabulary, self.m.ontology)
         for source in self.data.sources:
             self.add(s, PROV.wasDerivedFrom, self.m.source(source["id"]))
+
+
+def names_of(name: dict[str, str]) -> dict[str, str]:
+    return {lang: name[lang] for lang in ("sv", "en")}
 
 
 def to_rdf(data: SourceData, base_uri: str, version: str, where: dict[str, str] | None = None) -> Graph:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, Namespace
 
 from ..namespaces import bind_all
 from .labels import label_of
@@ -113,6 +113,10 @@ class Describer:
         self.licence = next(iter(data.objects(self.dataset, DCTERMS.license)), None) \
             if self.dataset is not None else None
         self.vocab_licence = next(iter(ontology.objects(URIRef(base_uri + "def/"), DCTERMS.license)), self.licence)
+        # the data set carries the licence of a part it contains (dcterms:rights -> prov:wasDerivedFrom the
+        # part's source); a document carries it only when it holds a fact derived from such a source
+        self.licensed_sources = {src for r in data.objects(self.dataset, DCTERMS.rights)
+                                 for src in data.objects(r, PROV.wasDerivedFrom)} if self.dataset is not None else set()
         self.own_data = _group(data, base_uri)
         self.own_vocab = _group(ontology, base_uri)
         # rdf:type links from the data to the vocabulary are listed on class pages; ks:confidence
@@ -175,8 +179,12 @@ class Describer:
         else:
             if self.dataset is not None:
                 triples.append((doc, DCTERMS.isPartOf, self.dataset))
-            if self.licence is not None:
-                triples.append((doc, DCTERMS.license, self.licence))
+            licence = self.licence
+            if self.licensed_sources and key != doc_key(str(self.dataset), base_uri) and not any(
+                    p == PROV.wasDerivedFrom and o in self.licensed_sources for s, p, o in triples if s in own):
+                licence = self.vocab_licence  # our own licence (CC0): nothing in it comes from a licensed part
+            if licence is not None:
+                triples.append((doc, DCTERMS.license, licence))
         out = Graph(store="SimpleMemory")
         out.namespace_manager = self.namespaces
         for triple in triples:

@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIM
 from ..namespaces import SCHEMA
 from .describe import HYDRA, Document, doc_key, topic_iri
 from .labels import TERMS, inverse_label, label_of
+from .member_views import county_table, member_table, organisation_chart, site_members, start_of
 
 SHOWN_ELSEWHERE = {ORG.member, ORG.organization, ORG.hasMember, ORG.hasMembership, FOAF.primaryTopic}
 HIDDEN_ROWS = {RDF.type, ORG.hasMembership, ORG.hasMember, PROV.wasDerivedFrom}
@@ -92,16 +93,6 @@ def _rows(graph: Graph, subject: URIRef, base_uri: str, labels: _Labels) -> list
     return rows
 
 
-def _since(graph: Graph, membership: URIRef) -> str | None:
-    for period in graph.objects(membership, ORG.memberDuring):
-        for start in graph.objects(period, TIME.hasBeginning):
-            for prop in (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear):
-                value = graph.value(start, prop)
-                if value is not None:
-                    return str(value)
-    return None
-
-
 def _memberships(topic: URIRef, data: Graph, base_uri: str, labels: _Labels) -> list[dict]:
     out = []
     for side, other_side in ((ORG.member, ORG.organization), (ORG.organization, ORG.member)):
@@ -114,7 +105,7 @@ def _memberships(topic: URIRef, data: Graph, base_uri: str, labels: _Labels) -> 
                 "other": _value(other, base_uri, labels) if other is not None else None,
                 "as": "member" if side == ORG.member else "organisation",
                 "role": {lang: text[:1].lower() + text[1:] for lang, text in role_label.items()},
-                "since": _since(data, m),
+                "since": start_of(data, m),
             })
     return out
 
@@ -235,6 +226,12 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo
                               "definition": defs or None})
     licence = g.value(document, DCTERMS.license)
     version = g.value(document, OWL.versionInfo)
+
+    def href(iri: str) -> str | None:
+        return href_of(iri, base_uri)
+
+    members = member_table(topic, data, labels.label, href, base_uri) if doc.key.startswith("organisation/") else []
+    county = county_table(topic, data, labels.label, href) if doc.key.startswith("county/") else []
     paging = _paging(g, document, doc.key)
     return {**({"paging": paging} if paging else {}),
         "key": doc.key,
@@ -251,6 +248,9 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo
         "terms": terms,
         "schema": _schema_org(doc, g, base_uri, label),
         "sparql": f"DESCRIBE <{topic}>",
+        "member_table": members,
+        "members_chart": organisation_chart(doc.key, members, label) if members else None,
+        "county_table": county,
     }
 
 
@@ -289,7 +289,11 @@ def site_model(keys: Iterable[str], data: Graph, ontology: Graph, base_uri: str)
                             "code": str(code) if code is not None else None})
         return sorted(out, key=lambda r: r["label"]["sv"].lower())
 
+    def label(term: URIRef) -> dict:
+        return label_of(term, *graphs)
+
     return {
+        "members": site_members(data, label, lambda iri: href_of(iri, base_uri), base_uri),
         "networks": listing("organisation/"),
         "municipalities": listing("municipality/"),
         "schemes": listing("scheme/"),

@@ -109,7 +109,7 @@ def render_landing(release, site: dict, dumps: list[dict], lang: str, explicit: 
                    cube: dict | None = None) -> bytes:
     html = TEMPLATES.get_template("landing.html").render(
         release=release, site=site, dumps=[d for d in dumps if not d["name"].startswith("cube-")],
-        stats=cube or {}, **_context(lang, explicit, "/"))
+        stats=cube or {}, svg=inline_svg, **_context(lang, explicit, "/"))
     return html.encode("utf-8")
 
 

@@ -122,7 +122,11 @@ def line_chart(ident: str, series: list[Series], labels: Labels) -> str:
     def y(value: float) -> float:
         return bottom - (value - ticks[0]) * (bottom - top) / (ticks[-1] - ticks[0])
 
-    out = _open(ident, labels, WIDTH, HEIGHT)
+    # the legend: four names a row when they fit (as always), fewer when names are long; rows below
+    spacing = max(140, int(max(len(s.name) for s in series) * 6.5) + 24)
+    per_row = max(1, min(4, (WIDTH - left) // spacing))
+    legend_rows = math.ceil(len(series) / per_row) if len(series) > 1 else 0
+    out = _open(ident, labels, WIDTH, HEIGHT + 16 * max(0, legend_rows - 1))
     out.append(f'<g class="axis y-axis" {FONT} font-size="11" fill="#333333">')
     for t in ticks:
         out.append(f'<line x1="{left}" y1="{y(t):.1f}" x2="{right}" y2="{y(t):.1f}" stroke="#dddddd"/>')
@@ -153,8 +157,8 @@ def line_chart(ident: str, series: list[Series], labels: Labels) -> str:
     if len(series) > 1:
         out.append(f'<g class="legend" {FONT} font-size="11" fill="#333333">')
         for i, s in enumerate(series):
-            lx = left + (i % 4) * 140
-            ly = HEIGHT - 12 - (i // 4) * 14
+            lx = left + (i % per_row) * spacing
+            ly = HEIGHT - 12 + (i // per_row) * 16
             out.append(f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>')
             out.append(f'<text x="{lx + 14}" y="{ly}">{escape(s.name)}</text>')
         out.append("</g>")
