@@ -151,11 +151,23 @@ def _mutations(graph: Graph, n: int, seed: int) -> list[tuple[str, Graph]]:
     return out
 
 
+@cache
+def _sample_graph() -> Graph:
+    """Every tenth resource of the real data with all its triples (pyshacl takes ~1 s a run on all of it)."""
+    roots = sorted({str(s).split("#", 1)[0] for s in _real_graph().subjects()})
+    kept = set(roots[::10])
+    sample = Graph()
+    for t in _real_graph():
+        if str(t[0]).split("#", 1)[0] in kept:
+            sample.add(t)
+    return sample
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(3))
 def test_same_results_as_pyshacl_on_broken_data(seed: int):
     broken = 0
-    for name, graph in _mutations(_real_graph(), 12, seed):
+    for name, graph in _mutations(_sample_graph(), 12, seed):
         try:
             broken += bool(_same(graph))
         except AssertionError as exc:
