@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
+from rdflib.plugins.serializers.nt import _nt_row
 
 from ..errors import DumpMismatch
 from ..namespaces import REUSED, vocab
@@ -238,6 +239,39 @@ def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict,
         paths[fmt.suffix] = path
     writers.forget()
     return paths
+
+
+def write_bulk_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict, extra: Sequence[tuple],
+                     extra_ntriples: Iterable[str]) -> dict[str, Path]:
+    """The four dumps of `graph` plus `extra` (the observations, also given as N-Triples text), for
+    a dataset of any size: N-Triples from the sorted lines, Turtle and RDF/XML written by
+    pyoxigraph from that file (streaming, in Rust), JSON-LD by the fast writers (compacted with our
+    context, as the documents are). Each is verified against a digest of the triples."""
+    expected = TripleDigest.of(itertools.chain(graph, extra))
+    paths: dict[str, Path] = {}
+    lines = [_nt_row(t) for t in graph]
+    for text in extra_ntriples:
+        lines += text.splitlines(keepends=True)
+    lines = sorted(set(lines))
+    paths["nt"] = writer.write_text(f"{stem}.nt", ("".join(lines[i:i + 4096]) for i in range(0, len(lines), 4096)),
+                                    gz=True)
+    del lines
+    prefixes = dict(context["@context"])
+    for fmt in FORMATS:
+        name = f"{stem}.{fmt.suffix}"
+        if fmt.suffix in ("ttl", "rdf"):
+            payload = ox.serialize(ox.parse(path=str(paths["nt"]), format=ox.RdfFormat.N_TRIPLES),
+                                   format=fmt.ox_format, prefixes=prefixes)
+            paths[fmt.suffix] = writer.write(name, payload, gz=True)
+            del payload
+        elif fmt.suffix == "jsonld":
+            writers = Writers(graph.namespaces(), context)
+            ordered = writers.canonical(itertools.chain(graph, extra))
+            paths[fmt.suffix] = writer.write_text(name, writers.jsonld_text(ordered), gz=True)
+            del ordered
+            writers.forget()
+        verify_digest(paths[fmt.suffix], fmt, expected, name, lambda: itertools.chain(graph, extra))
+    return {fmt.suffix: paths[fmt.suffix] for fmt in FORMATS}
 
 
 def gzip_bytes(payload: bytes) -> bytes:

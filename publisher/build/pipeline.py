@@ -19,7 +19,7 @@ from ..uris import Minter
 from .catalogue import write_catalogue
 from .cube import CUBE_ID, cube_structure, ntriples, observation_triples
 from .downloads import write_cube_files
-from .dump import ReleaseWriter, jsonld_context, write_dumps
+from .dump import ReleaseWriter, jsonld_context, write_bulk_dumps, write_dumps
 from .integrity import ONTOLOGY_GRAPH, check_integrity, quads, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
@@ -183,7 +183,8 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
         context = jsonld_context(settings.base_uri)
         extra = prepared.observation_triples()
         counts = {DATASET_STEM: len(graph) + len(extra), ONTOLOGY_STEM: len(ontology)}
-        nt = [write_dumps(writer, DATASET_STEM, graph, context, extra)["nt"],  # streamed, gzipped, verified
+        nt = [write_bulk_dumps(writer, DATASET_STEM, graph, context, extra,  # streamed, gzipped, verified
+                               (text for _, _, text in prepared.observations))["nt"],
               write_dumps(writer, ONTOLOGY_STEM, ontology, context)["nt"]]
         store_info = write_store(writer.directory(STORE_DIR), nt)
         writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
