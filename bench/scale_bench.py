@@ -111,6 +111,13 @@ def first_answer(url: str, proc: subprocess.Popen, started: float, limit: float 
 def serve_and_load(root: Path, work: Path, args: argparse.Namespace) -> dict:
     release = (root / "dist" / "current").resolve()
     keys = json.loads((release / "pages" / "site.json").read_text())["documents"]
+    documents_file = release / "pages" / "documents.sqlite"
+    if documents_file.is_file():  # observations are documents too, assembled on request: ask for them as often
+        import sqlite3
+
+        with sqlite3.connect(f"file:{documents_file}?mode=ro", uri=True) as db:
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'uniform'").fetchone():
+                keys += [key for (key,) in db.execute("SELECT key FROM uniform")]
     requests = random_requests(keys, min(400_000, max(args.requests, 4 * len(keys))))
     script = work / "random.lua"
     wrk_random_script(requests, script)
