@@ -31,11 +31,16 @@ class SourceDataError(PublisherError):
 
     exit_code = 2
 
+    SHOWN = 100  # problems spelled out; the rest are counted (a broken bulk file can have thousands)
+
     def __init__(self, problems: list[SourceProblem]):
         self.problems = sorted(set(problems))
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the source data:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        lines = [head, *(f"  {p}" for p in self.problems[:self.SHOWN])]
+        if n > self.SHOWN:
+            lines.append(f"  ... and {n - self.SHOWN} more problems (fix these first; the rest are often the same)")
+        super().__init__("\n".join(lines))
 
 
 class ValidationFailure(PublisherError):

@@ -157,3 +157,16 @@ def test_build_refuses_bad_observations_with_exit_code_2(private_settings):
         check(private_settings, progress=lambda _: None)
     assert err.value.exit_code == 2
     assert "data/observations/bad.csv:2: municipality: '126' is not a 4-digit municipality code" in str(err.value)
+
+
+def test_thousands_of_bad_rows_are_all_found_and_the_first_hundred_shown(data_copy: Path):
+    """A broken bulk file (5,000 rows with a bad code, synthetic) is one error listing 100 and counting the rest."""
+    rows = [row(municipality=f"{9000 + n % 9:d}x", year=str(1990 + n % 30)) for n in range(5000)]
+    (data_copy / "observations" / "bulk.csv").write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(SourceDataError) as err:
+        load_observations(data_copy, load(data_copy))
+    assert len(err.value.problems) == 5000
+    text = str(err.value)
+    assert text.startswith("5000 problems in the source data:")
+    assert text.count("\n  data/observations/bulk.csv:") == 100
+    assert text.endswith("... and 4900 more problems (fix these first; the rest are often the same)")

@@ -191,3 +191,21 @@ def test_the_report_has_one_result_per_finding():
     report = report_graph(results, conforms=False)
     assert len(list(report.subjects(RDF.type, SH.ValidationResult))) == len(results) > 0
     assert (None, SH.conforms, Literal(False)) in report
+
+
+def test_a_violation_names_the_resource_the_shape_and_the_source_line():
+    from rdflib.namespace import DCTERMS
+
+    from publisher.build.load import load
+    from publisher.build.to_rdf import ontology_graph, to_rdf
+    from publisher.build.validate import validate
+
+    where: dict[str, str] = {}
+    graph = to_rdf(load(REPO / "data"), BASE, "test", where)
+    haninge = URIRef(BASE + "id/municipality/0136")
+    graph.remove((haninge, DCTERMS.identifier, None))
+    result = validate(_store(graph), _shapes(), ontology_graph(REPO / "ontology", BASE), BASE, where.get)
+    assert not result.conforms and result.violations >= 1
+    assert f"Focus Node: <{haninge}> (from {where[str(haninge)]})" in result.text
+    assert where[str(haninge)].startswith("data/") and ":" in where[str(haninge)]
+    assert "Source Shape: kss:MunicipalityShape, property dcterms:identifier" in result.text
