@@ -4,10 +4,10 @@ The data is GENERATED and SYNTHETIC (`bench/synthetic.py`, size "100k": 290 synt
 municipalities, 10 synthetic networks, 870 memberships, 8,700 observations, every record
 labelled synthetic), written into a temporary folder, never into data/.
 
-Marked slow: the build takes about 100-130 CPU seconds on the shared 2-core machine (SHACL
-validation ~35 %, the 10,000 documents ~45 %), a little over the ~2 minutes a test should cost;
-it still runs in `make test`, as CI must exercise the scale paths. Serving and the requests take
-a few seconds.
+Marked slow: the build takes about 30-40 CPU seconds on the shared 2-core machine; it runs in
+`make test`, as CI must exercise the scale paths (observations outside the rdflib graph, SHACL on
+the store, documents assembled on request, paged listings). Serving and the requests take a few
+seconds.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ class Assembler:
     def rdf(self, key: str, fmt: str, page: int = 1) -> bytes:
         describer, writers, _, _ = self._load()
         doc = describer.document(key, page)
-        ordered = writers.canonical(doc.graph)
+        ordered = writers.canonical(doc.triples)
         writer = {"ttl": writers.turtle, "nt": writers.ntriples, "jsonld": writers.jsonld, "rdf": writers.rdfxml}[fmt]
         body = writer(ordered)
         if writers.remembered() > MEMO_LIMIT:

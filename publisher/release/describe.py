@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, Namespace, NamespaceManager
 
 from ..namespaces import bind_all
 from .labels import label_of
@@ -34,7 +35,17 @@ PAGE_SIZE = 100  # links from uniform resources (observations) listed on one pag
 class Document:
     key: str  # 'municipality/0136', 'def', 'def/Municipality'
     topic: URIRef  # the thing the document is about
-    graph: Graph
+    triples: list[tuple]  # what it says (the writers need no more; a duplicate is written once)
+    namespaces: NamespaceManager
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The triples as a graph (for the page model), made when first asked for."""
+        out = Graph(store="SimpleMemory")
+        out.namespace_manager = self.namespaces
+        for triple in self.triples:
+            out.add(triple)
+        return out
 
     @property
     def is_vocabulary(self) -> bool:
@@ -146,7 +157,8 @@ class Describer:
         if key == VOCAB_DOC:
             triples = list(self.ontology)
         elif key not in self.own_data and key not in self.own_vocab and self.uniform is not None:
-            triples = uniform_own = self.uniform.own(topic)  # a uniform resource: its triples are in the store
+            uniform_own = self.uniform.own(topic)  # a uniform resource: its triples are in the documents file
+            triples = list(uniform_own)
         else:
             triples = self.own_data.get(key, []) + self.own_vocab.get(key, [])
             incoming = self.incoming_data.get(key, [])
@@ -166,7 +178,7 @@ class Describer:
 
         doc = doc_iri(key, base_uri)  # every page is a view of the one document (Hydra's partial collection view)
         triples += paging
-        label = label_of(topic, *((_graph(uniform_own),) if uniform_own else ()), self.data, self.ontology)
+        label = label_of(topic, *((_Triples(uniform_own),) if uniform_own else ()), self.data, self.ontology)
         triples += [(doc, RDF.type, FOAF.Document), (doc, FOAF.primaryTopic, topic),
                     (doc, RDFS.label, Literal(f"Beskrivning av {label['sv']}", lang="sv")),
                     (doc, RDFS.label, Literal(f"Description of {label['en']}", lang="en")),
@@ -185,18 +197,17 @@ class Describer:
                 licence = self.vocab_licence  # our own licence (CC0): nothing in it comes from a licensed part
             if licence is not None:
                 triples.append((doc, DCTERMS.license, licence))
-        out = Graph(store="SimpleMemory")
-        out.namespace_manager = self.namespaces
-        for triple in triples:
-            out.add(triple)
-        return Document(key, topic, out)
+        return Document(key, topic, triples, self.namespaces)
 
 
-def _graph(triples: list[tuple]) -> Graph:
-    g = Graph(store="SimpleMemory")
-    for triple in triples:
-        g.add(triple)
-    return g
+class _Triples:
+    """A few triples, answering `objects` as a graph does (what `label_of` asks)."""
+
+    def __init__(self, triples: list[tuple]):
+        self.triples = triples
+
+    def objects(self, subject, predicate):
+        return [o for s, p, o in self.triples if s == subject and p == predicate]
 
 
 def hydra_view(doc: URIRef, page: int, last: int, total: int) -> list[tuple]:
