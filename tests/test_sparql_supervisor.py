@@ -32,7 +32,7 @@ def wait_gone(pid: int, timeout: float = 15) -> bool:
             with open(f"/proc/{pid}/stat") as f:
                 if f.read().split(") ")[1].startswith("Z"):  # exited, not yet reaped
                     return True
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # gone between the open and the read: ESRCH
             return True
         time.sleep(0.05)
     return False
