@@ -32,8 +32,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
+from ..release.uniform import to_rdflib
+
 TYPE_OF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
-XSD_STRING = str(XSD.string)
 VALUES_CHUNK = 5000  # focus nodes per VALUES block of a nested shape
 
 # the parameters this validator understands, per place
@@ -67,20 +68,6 @@ class Result:
 
 
 # --- terms between Oxigraph and rdflib --------------------------------------------------------
-
-def to_rdflib(term) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            return Literal(term.value)  # rdflib's simple literal
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise Unsupported(f"term {term!r}")
-
 
 def sparql_term(term: Node) -> str:
     if isinstance(term, URIRef):

@@ -1,12 +1,12 @@
-"""Uniform resources (the cube's observations): described from a store, not from the data graph.
+"""Uniform resources (the cube's observations): described from their own rows, not from the data graph.
 
 A large release has hundreds of thousands of observations, all shaped alike. They never enter
 the build's rdflib graph and get no precomputed document: the build loads them into the Oxigraph
-store and writes each one's own triples, exactly as published, into the documents file; a
-document about an observation, and the pages of a document that observations link to in bulk
-(a municipality, an indicator, the cube's data set), are assembled when asked for, by the same
-`Describer` code in the build and in the server (`publisher/release/describe.py`).
-(Observations are the uniform resources; `UNIFORM_CLASSES` names their class.)
+store (for SPARQL and the SHACL gate) and writes each one's own triples, exactly as published, and
+its links to other documents into the documents file; a document about an observation, and the
+pages of a document that observations link to in bulk (a municipality, an indicator, the cube's
+data set), are assembled when asked for, by the same `Describer` code in the build and in the
+server (`publisher/release/describe.py`).
 
 `MemoryIndex` (the build, from the observations it made) and `FileIndex` (the server, from the
 documents file the build wrote) answer the Describer's questions about them alike:
@@ -27,8 +27,6 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 from rdflib.term import Node
 
-QB_OBSERVATION = "http://purl.org/linked-data/cube#Observation"
-UNIFORM_CLASSES = (QB_OBSERVATION,)
 _XSD_STRING = str(XSD.string)
 _LABEL_TERMS = (RDFS.label, SKOS.prefLabel)
 
