@@ -17,8 +17,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from publisher.build.dump import FORMATS, DumpMismatch, expected_triples, verify
+from publisher.build.dump import FORMATS, DumpMismatch
 from publisher.build.pipeline import build
+from publisher.build.verify import expected_triples, verify
 from publisher.errors import ValidationFailure
 from publisher.settings import Settings
 

@@ -21,17 +21,16 @@ from publisher.build.dump import (
     DumpMismatch,
     ReleaseWriter,
     canonical,
-    expected_triples,
     gzip_bytes,
     jsonld_context,
     representations,
     serialise,
-    verify_file,
     write_dumps,
 )
 from publisher.build.load import load
 from publisher.build.observations import load_observations
 from publisher.build.to_rdf import ontology_graph, to_rdf
+from publisher.build.verify import expected_triples, verify_file
 from publisher.namespaces import bind_all
 from publisher.release.describe import describe
 from publisher.release.serialise import Unsupported, Writers

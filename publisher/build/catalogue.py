@@ -17,8 +17,9 @@ from ..errors import ValidationFailure
 from ..settings import Settings
 from . import conformance
 from .describe import PROFILE_IRIS, PROFILES, describe, dump_sets
-from .dump import FORMATS, ReleaseWriter, canonical, expected_triples, serialise, verify
+from .dump import FORMATS, ReleaseWriter, canonical, serialise
 from .load import SourceData
+from .verify import expected_triples, verify
 from .void import void_graph
 
 

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph
 from rdflib.plugins.serializers.nt import _nt_row
 
 from ..errors import DumpMismatch
 from ..namespaces import REUSED, vocab
 from ..release.serialise import Unsupported, Writers
+from .verify import TripleDigest, verify_digest
 
 
 @dataclass(frozen=True)
@@ -98,68 +98,6 @@ def _ordered_jsonld(node):
     return node
 
 
-def _to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    try:
-        return _OX_TERMS[term]
-    except KeyError:
-        if len(_OX_TERMS) > 200_000:  # a memo for the terms that recur across documents, bounded
-            _OX_TERMS.clear()
-        found = _OX_TERMS[term] = _convert(term)
-        return found
-
-
-_OX_TERMS: dict = {}
-
-
-def _convert(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        raise DumpMismatch(f"unexpected blank node {term.n3()} in a published graph")
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-
-
-def expected_triples(graph: Graph) -> set[ox.Triple]:
-    return {ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph}
-
-
-def verify(payload: bytes, fmt: Format, expected: set[ox.Triple], name: str) -> None:
-    """Parse `payload` with pyoxigraph and require exactly the expected triples."""
-    try:
-        found = {q.triple for q in ox.parse(payload, fmt.ox_format, without_named_graphs=True)}
-    except SyntaxError as exc:
-        raise DumpMismatch(f"{name}: pyoxigraph cannot parse what rdflib wrote: {exc}") from exc
-    if found != expected:
-        missing, extra = expected - found, found - expected
-        sample = [str(t) for t in list(missing)[:3]] + [str(t) for t in list(extra)[:3]]
-        raise DumpMismatch(
-            f"{name}: re-parsed graph differs ({len(missing)} missing, {len(extra)} extra): {sample}"
-        )
-
-
-def verify_file(path: Path, fmt: Format, expected: set[ox.Triple], name: str) -> None:
-    """`verify` for a written file, parsed as a stream: the triples found are checked off a set of
-    references to the expected ones, so no second copy of the graph is built."""
-    remaining = set(expected)
-    extra: list[ox.Triple] = []
-    try:
-        for quad in ox.parse(path=str(path), format=fmt.ox_format, without_named_graphs=True):
-            triple = quad.triple
-            if triple in expected:
-                remaining.discard(triple)
-            elif len(extra) < 3:
-                extra.append(triple)
-    except SyntaxError as exc:
-        raise DumpMismatch(f"{name}: pyoxigraph cannot parse what we wrote: {exc}") from exc
-    if remaining or extra:
-        sample = [str(t) for t in list(remaining)[:3]] + [str(t) for t in extra]
-        raise DumpMismatch(f"{name}: re-parsed graph differs ({len(remaining)} missing, "
-                           f"{'some' if extra else 'no'} extra): {sample}")
-
-
 def representations(graph: Graph, writers: Writers, context: dict) -> dict[str, bytes]:
     """A document in every format, by file suffix: the fast writers, or rdflib where they decline."""
     try:
@@ -169,58 +107,17 @@ def representations(graph: Graph, writers: Writers, context: dict) -> dict[str, 
         return {fmt.suffix: serialise(ordered, fmt, context) for fmt in FORMATS}
 
 
-_MASK = (1 << 64) - 1
 GZIP_LEVEL = 9  # level 6 is ~40 % faster but 8 % larger on our Turtle; the release size counts more
 
 
-@dataclass
-class TripleDigest:
-    """An order-independent fingerprint of a set of triples (their count and two sums of 64-bit
-    hashes of their N-Triples form): comparing two costs no copy of either."""
-
-    count: int = 0
-    total: int = 0
-    mixed: int = 0
-
-    def add(self, triple: ox.Triple) -> None:
-        h = hash(str(triple)) & _MASK  # str hashes are fixed within a process: both sides are computed here
-        self.count += 1
-        self.total = (self.total + h) & _MASK
-        self.mixed = (self.mixed + (((h * 0x9E3779B97F4A7C15) & _MASK) ^ (h >> 29))) & _MASK  # order-free too
-
-    @classmethod
-    def of(cls, triples: Iterable[tuple]) -> TripleDigest:
-        digest = cls()
-        for s, p, o in triples:
-            digest.add(ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)))
-        return digest
-
-
-def verify_digest(path: Path, fmt: Format, expected: TripleDigest, name: str,
-                  triples: Callable[[], Iterable[tuple]]) -> None:
-    """`verify_file` for a large file: the triples parsed from it must have the expected digest.
-    Only when they do not are the expected triples made again (`triples`), to say which differ."""
-    found = TripleDigest()
-    try:
-        for quad in ox.parse(path=str(path), format=fmt.ox_format, without_named_graphs=True):
-            found.add(quad.triple)
-    except SyntaxError as exc:
-        raise DumpMismatch(f"{name}: pyoxigraph cannot parse what we wrote: {exc}") from exc
-    if found != expected:
-        verify_file(path, fmt, {ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples()}, name)
-        raise DumpMismatch(f"{name}: re-parsed graph differs ({found.count} triples, expected {expected.count})")
-
-
-def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict,
-                extra: Sequence[tuple] = ()) -> dict[str, Path]:
-    """The four dumps of `graph` plus the triples `extra` (the observations, which are not in the
-    graph), and their .gz, written as they are produced and each verified by re-parsing the file
-    with pyoxigraph (against a digest of the triples, so no second copy of the graph is made).
-    Returns their paths by file suffix."""
-    expected = TripleDigest.of(itertools.chain(graph, extra))
+def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) -> dict[str, Path]:
+    """The four dumps of `graph` (the vocabulary; the data set's are `write_bulk_dumps`) and their .gz,
+    written as they are produced and each verified by re-parsing the file with pyoxigraph (against a
+    digest of the triples, so no second copy of the graph is made). Returns their paths by file suffix."""
+    expected = TripleDigest.of(graph)
     writers = Writers(graph.namespaces(), context)
     try:
-        ordered: list | None = writers.canonical(itertools.chain(graph, extra))
+        ordered: list | None = writers.canonical(graph)
     except Unsupported:
         ordered = None
     paths = {}
@@ -231,11 +128,8 @@ def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict,
                 raise Unsupported("blank node")
             path = writer.write_text(name, writers.text(fmt.suffix, ordered), gz=True)
         except Unsupported:
-            full = Graph()
-            for triple in itertools.chain(graph, extra):
-                full.add(triple)
-            path = writer.write(name, serialise(canonical(full), fmt, context), gz=True)
-        verify_digest(path, fmt, expected, name, lambda: itertools.chain(graph, extra))
+            path = writer.write(name, serialise(canonical(graph), fmt, context), gz=True)
+        verify_digest(path, fmt, expected, name, lambda: graph)
         paths[fmt.suffix] = path
     writers.forget()
     return paths

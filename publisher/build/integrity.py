@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .dump import expected_triples
 from .validate import ValidationResult
+from .verify import expected_triples
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

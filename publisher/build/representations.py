@@ -23,7 +23,8 @@ from ..release.documents import DOCUMENTS_FILE, DocumentWriter
 from ..release.page_models import page_model, site_model
 from ..release.serialise import Writers
 from ..release.uniform import MemoryIndex
-from .dump import FORMATS, ReleaseWriter, expected_triples, representations, verify
+from .dump import FORMATS, ReleaseWriter, representations
+from .verify import expected_triples, verify
 
 FOLDER = "pages"
 
