@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/catalog_bench.py
 
-Build: the time of the catalogue step (describe + validate both profiles + write) against the
+Build: the time of the catalogue checks (both profiles, pyshacl; run beside the documents) against the
 whole build, measured in the same run. Web: /catalog (first request renders the page; later ones
 are served from the in-process cache) against the static dump file of similar size, both from the
 same real uvicorn server on 127.0.0.1, median of N requests.
@@ -22,7 +22,6 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from publisher.build import catalogue as catalogue_step  # noqa: E402
 from publisher.build import pipeline  # noqa: E402
 from publisher.settings import Settings  # noqa: E402
 
@@ -32,22 +31,23 @@ N = 50
 def main() -> None:
     dist = Path(tempfile.mkdtemp(prefix="catalog-bench-"))
     settings = Settings.from_root(ROOT, dist_dir=dist)
-    spent: list[float] = []
-    original = catalogue_step.write_catalogue
+    spent_file = dist / "catalogue-check-seconds"  # the check runs in a forked process: its time comes back in a file
+    original = pipeline.check_catalogue
 
     def timed(*args, **kwargs):
         t = time.perf_counter()
         try:
             return original(*args, **kwargs)
         finally:
-            spent.append(time.perf_counter() - t)
+            spent_file.write_text(str(time.perf_counter() - t))
 
-    pipeline.write_catalogue = timed
+    pipeline.check_catalogue = timed
     t0 = time.perf_counter()
     pipeline.build(settings, progress=lambda _: None)
     total = time.perf_counter() - t0
-    pipeline.write_catalogue = original
-    print(f"build: {total:.2f} s, catalogue step {spent[0]:.2f} s = {spent[0] / total:.0%} of the build")
+    pipeline.check_catalogue = original
+    spent = [float(spent_file.read_text())]
+    print(f"build: {total:.2f} s, catalogue checks {spent[0]:.2f} s (beside the documents, in a forked process)")
 
     import socket
 

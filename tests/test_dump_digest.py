@@ -37,3 +37,22 @@ def test_a_dump_that_differs_is_refused_and_the_difference_named(tmp_path: Path)
     path.write_text(_nt(TRIPLES).replace("value 7", "value 8"))
     with pytest.raises(DumpMismatch, match="value 7"):
         verify_digest(path, NT, TripleDigest.of(TRIPLES), "d.nt", lambda: TRIPLES)
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.suffix)
+def test_every_format_parsed_back_has_the_digest_of_the_triples_written(tmp_path: Path, fmt):
+    """Parsed quads and written triples are hashed by the same canonical lines, whatever the literal:
+    escapes, datatypes, language tags and long text included."""
+    from rdflib import Graph
+    from rdflib.namespace import XSD
+
+    g = Graph()
+    for i, o in enumerate([Literal('say "hej"\nand\tgo \\ back'), Literal("12.5", datatype=XSD.decimal),
+                           Literal("2007", datatype=XSD.gYear), Literal("Södertälje", lang="sv"),
+                           Literal("x" * 5000), URIRef(f"{EX}o?a=1&b=ä")]):
+        g.add((URIRef(f"{EX}s{i}"), URIRef(f"{EX}p"), o))
+    path = tmp_path / f"d.{fmt.suffix}"
+    g.serialize(path, format={"nt": "nt", "ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}[fmt.suffix])
+    assert TripleDigest.of_file(path, fmt) == TripleDigest.of(g)
+    g.remove((URIRef(f"{EX}s0"), None, None))
+    assert TripleDigest.of_file(path, fmt) != TripleDigest.of(g)

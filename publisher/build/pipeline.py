@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import time
@@ -16,16 +17,18 @@ from rdflib import Graph
 from ..errors import ValidationFailure
 from ..settings import Settings
 from ..uris import Minter
-from .catalogue import write_catalogue
+from .catalogue import check_catalogue, describe_catalogue, write_catalogue
 from .cube import CUBE_ID, cube_structure, ntriples, observation_triples
 from .downloads import write_cube_files
 from .dump import ReleaseWriter, jsonld_context, write_bulk_dumps, write_dumps
 from .integrity import ONTOLOGY_GRAPH, check_integrity, quads, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
+from .side_by_side import Forked
 from .store import STORE_DIR, write_store
 from .to_rdf import ontology_graph, to_rdf
 from .validate import ValidationResult, data_store, shapes_graph, validate
+from .void import data_statistics
 from .workspace import claim, io_error
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -94,6 +97,39 @@ class Prepared:
 
 
 def prepare(settings: Settings, step: _Steps) -> Prepared:
+    """Load, build the graph and validate it (the `check` command, and the build's first steps)."""
+    graph_ready = prepare_graph(settings, step)
+    return graph_ready.validated(step)
+
+
+@dataclass
+class GraphReady:
+    """The graph and the store of the data, before validation (which the build runs side by side
+    with the writing it does not gate: a release is published only once it passed)."""
+    settings: Settings
+    data: SourceData
+    version: str
+    graph: Graph
+    observations: list[tuple[str, list[tuple], str]]
+    ontology: Graph
+    cube: Cube
+    where: dict[str, str]
+    store: ox.Store
+
+    def validated(self, step: _Steps) -> Prepared:
+        settings = self.settings
+        step(f"validating against the SHACL shapes in {settings.shapes_dir}")
+        result = validate(self.store, shapes_graph(settings.shapes_dir, settings.base_uri), self.ontology,
+                          settings.base_uri, locator(self.where, self.cube, settings.base_uri))
+        # the Data Cube's IC-1 … IC-21 read the vocabulary too: in a named graph, so the data stays apart
+        self.store.bulk_extend(quads(self.ontology, ONTOLOGY_GRAPH))
+        result = with_integrity(result, check_integrity(self.store))
+        self.store = None
+        step.done(f"{result.violations} violations, {result.warnings} warnings")
+        return Prepared(self.data, self.version, self.graph, self.observations, self.ontology, self.cube, result)
+
+
+def prepare_graph(settings: Settings, step: _Steps) -> GraphReady:
     step(f"loading {settings.data_dir}")
     data = load(settings.data_dir)
     records = sum(len(getattr(data, c)) for c in (
@@ -118,16 +154,30 @@ def prepare(settings: Settings, step: _Steps) -> Prepared:
                         ox.RdfFormat.N_TRIPLES)
     triples = len(graph) + sum(len(t) for _, t, _ in observations)
     step.done(f"{triples} triples of data ({len(observations)} observations), {len(ontology)} of vocabulary")
+    return GraphReady(settings, data, version, graph, observations, ontology, cube, where, store)
 
-    step(f"validating against the SHACL shapes in {settings.shapes_dir}")
-    result = validate(store, shapes_graph(settings.shapes_dir, settings.base_uri), ontology, settings.base_uri,
-                      locator(where, cube, settings.base_uri))
-    # the Data Cube's IC-1 … IC-21 read the vocabulary too: in a named graph, so the data stays apart
-    store.bulk_extend(quads(ontology, ONTOLOGY_GRAPH))
-    result = with_integrity(result, check_integrity(store))
-    del store
-    step.done(f"{result.violations} violations, {result.warnings} warnings")
-    return Prepared(data, version, graph, observations, ontology, cube, result)
+
+def _new_files(writer: ReleaseWriter, fn: Callable, *args) -> tuple[object, dict[str, dict]]:
+    """`fn(*args)` and the entries it added to the writer's file table (a forked step's own copy)."""
+    before = set(writer.files)
+    value = fn(*args)
+    return value, {name: info for name, info in writer.files.items() if name not in before}
+
+
+def _write_data_files(writer: ReleaseWriter, ready: GraphReady, context: dict) -> tuple[dict, list, dict, dict]:
+    """The data set's and the vocabulary's dumps (streamed, gzipped, verified), the query store
+    loaded from them and the JSON-LD context: (triple counts, N-Triples paths, the store's entry,
+    the data set's statistics for VoID)."""
+    extra = [t for _, triples, _ in ready.observations for t in triples]
+    counts = {DATASET_STEM: len(ready.graph) + len(extra), ONTOLOGY_STEM: len(ready.ontology)}
+    nt = [write_bulk_dumps(writer, DATASET_STEM, ready.graph, context, extra,
+                           (text for _, _, text in ready.observations))["nt"],
+          write_dumps(writer, ONTOLOGY_STEM, ready.ontology, context)["nt"]]
+    stats = data_statistics(ready.graph, ready.settings.base_uri, extra)
+    del extra
+    store_info = write_store(writer.directory(STORE_DIR), nt)
+    writer.write("context.jsonld", (json.dumps(context, indent=2) + "\n").encode())
+    return counts, nt, store_info, stats
 
 
 def locator(where: dict[str, str], cube: Cube, base_uri: str) -> Callable[[str], str | None]:
@@ -168,37 +218,40 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
 
 def _build(settings: Settings, progress: Progress) -> BuildResult:
     step = _Steps(progress, 5)
-    prepared = prepare(settings, step)
-    data, version, graph, ontology, cube, result = (prepared.data, prepared.version, prepared.graph,
-                                                    prepared.ontology, prepared.cube, prepared.result)
-    if not result.conforms:
-        failed = settings.dist_dir / "failed-validation-report.txt"
-        settings.dist_dir.mkdir(parents=True, exist_ok=True)
-        failed.write_text(result.text, encoding="utf-8")
-        raise ValidationFailure(result.text + f"\nNothing was published; report kept in {failed}")
-
-    step("writing and verifying the dumps")
+    ready = prepare_graph(settings, step)
     writer = ReleaseWriter(settings.dist_dir, progress)
+    context = jsonld_context(settings.base_uri)
+    # the dumps, the store and the statistics files need nothing of the validation, nor of each other:
+    # they are written side by side with it, into the release's temporary folder (discarded on failure)
+    dumps = Forked("dumps and store", _new_files, writer, _write_data_files, writer, ready, context)
+    statistics = Forked("statistics files", _new_files, writer, write_cube_files, writer, ready.cube, ready.data,
+                        settings.base_uri)
+    checks = None
     try:
-        context = jsonld_context(settings.base_uri)
-        extra = prepared.observation_triples()
-        counts = {DATASET_STEM: len(graph) + len(extra), ONTOLOGY_STEM: len(ontology)}
-        nt = [write_bulk_dumps(writer, DATASET_STEM, graph, context, extra,  # streamed, gzipped, verified
-                               (text for _, _, text in prepared.observations))["nt"],
-              write_dumps(writer, ONTOLOGY_STEM, ontology, context)["nt"]]
-        store_info = write_store(writer.directory(STORE_DIR), nt)
-        writer.write("context.jsonld", (__import__("json").dumps(context, indent=2) + "\n").encode())
+        prepared = ready.validated(step)
+        data, version, graph, ontology, result = (prepared.data, prepared.version, prepared.graph,
+                                                  prepared.ontology, prepared.result)
+        if not result.conforms:
+            failed = settings.dist_dir / "failed-validation-report.txt"
+            failed.write_text(result.text, encoding="utf-8")
+            raise ValidationFailure(result.text + f"\nNothing was published; report kept in {failed}")
+
+        step("writing and verifying the dumps")
+        (counts, nt, store_info, stats), files = dumps.result()
+        writer.files.update(files)
+        figures, files = statistics.result()
+        writer.files.update(files)
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
-        figures = write_cube_files(writer, cube, data, settings.base_uri)
-        catalog, catalog_graph = write_catalogue(writer, settings, data, graph, ontology, version, DATASET_STEM,
-                                                 ONTOLOGY_STEM, context, progress, extra)
-        del extra
+        draft = describe_catalogue(writer, settings, data, ontology, version, DATASET_STEM, ONTOLOGY_STEM)
+        checks = Forked("catalogue checks", check_catalogue, settings, draft.graphs)  # beside the documents
         from .representations import write_representations  # every document in every format (pages/)
 
         # the catalogue's distributions, services, publisher and contact dereference like everything else
-        graph += catalog_graph  # in place: a copy of a large graph costs as much memory again
+        graph += draft.graphs["dcat-ap"]  # in place: a copy of a large graph costs as much memory again
         write_representations(writer, graph, ontology, settings.base_uri, version, context, figures,
                               prepared.observations)
+        catalog = write_catalogue(writer, settings, data, stats, draft, checks.result(), DATASET_STEM, context,
+                                  progress)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")
@@ -216,6 +269,9 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
         }
         release = writer.publish(version, manifest, settings.keep_releases)
     except BaseException:
+        for job in (dumps, statistics, checks):
+            if job is not None:
+                job.cancel()
         writer.discard()
         raise
     step.done(f"release {version} is now {settings.current_release}")

@@ -13,17 +13,18 @@ does not grow with the number of documents.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from rdflib import Graph
 
 from ..release.assemble import CONTEXT_FILE
 from ..release.describe import Describer, skipped_incoming
-from ..release.documents import DOCUMENTS_FILE, DocumentWriter
+from ..release.documents import DOCUMENTS_FILE, DocumentWriter, document_rows
 from ..release.page_models import page_model, site_model
 from ..release.serialise import Writers
 from ..release.uniform import MemoryIndex
 from .dump import FORMATS, ReleaseWriter, representations
+from .side_by_side import Forked
 from .verify import expected_triples, verify
 
 FOLDER = "pages"
@@ -45,24 +46,36 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
     describer = Describer(data, ontology, base_uri, version, index if uniform else None)
     keys = set(describer.keys) | set(index.own_triples)
     writers = Writers(describer.namespaces.namespaces(), context)
-    memo: dict = {}  # labels of the terms already seen, shared by the page models
-    out = DocumentWriter(writer.path(DOCUMENTS_FILE))
-    try:
-        for key in describer.keys:
+
+    def rows(part: Sequence[str]) -> Iterator[tuple[str, list]]:
+        memo: dict = {}  # labels of the terms already seen, shared by the page models
+        for key in part:
             doc = describer.document(key)
             payloads = representations(doc.graph, writers, context)
             expected = expected_triples(doc.graph)
             for fmt in FORMATS:
                 verify(payloads[fmt.suffix], fmt, expected, f"{DOCUMENTS_FILE}[{key}].{fmt.suffix}")
-            out.add(key, payloads, page_model(doc, data, ontology, base_uri, keys, memo), (figures or {}).get(key))
+            yield key, document_rows(key, payloads, page_model(doc, data, ontology, base_uri, keys, memo),
+                                     (figures or {}).get(key))
             if len(memo) > 50_000:
                 memo.clear()
-        rows = sorted((key, nt) for key, _, nt in uniform)
-        for start in range(0, len(rows), 10_000):
-            out.add_uniform([(key, nt.encode()) for key, nt in rows[start:start + 10_000]])
+
+    ordered = list(describer.keys)
+    half = len(ordered) // 2  # the second half in a forked process (side_by_side), the first here meanwhile
+    second = Forked("documents (second half)", lambda: list(rows(ordered[half:])))
+    out = DocumentWriter(writer.path(DOCUMENTS_FILE))
+    try:
+        for key, document in rows(ordered[:half]):
+            out.add_rows(key, document)
+        for key, document in second.result():
+            out.add_rows(key, document)
+        own = sorted((key, nt) for key, _, nt in uniform)
+        for start in range(0, len(own), 10_000):
+            out.add_uniform([(key, nt.encode()) for key, nt in own[start:start + 10_000]])
         for target in sorted(index.links):
             out.add_links(target, index.links[target])
     except BaseException:
+        second.cancel()
         out.abort()
         raise
     out.close()

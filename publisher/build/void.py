@@ -62,15 +62,19 @@ def statistics(triples: Iterable[tuple], uri_space: str) -> dict:
     }
 
 
-def void_graph(graph: Graph, dataset_id: str, title: Mapping[str, str], files: Mapping[str, Mapping],
-               stem: str, base_uri: str, extra: Sequence[tuple] = ()) -> Graph:
-    """The VoID description of `graph` plus `extra` (the observations, kept out of the graph)."""
+def data_statistics(graph: Graph, base_uri: str, extra: Sequence[tuple] = ()) -> dict:
+    """`statistics` of the data set: `graph` plus `extra` (the observations, kept out of the graph)."""
+    return statistics(itertools.chain(graph, extra), base_uri + "id/")
+
+
+def void_graph(stats: dict, dataset_id: str, title: Mapping[str, str], files: Mapping[str, Mapping],
+               stem: str, base_uri: str) -> Graph:
+    """The VoID description of the data set whose `data_statistics` are `stats`."""
     m = Minter(base_uri)
     g = bind_all(Graph(), base_uri)
     doc = m.void_document
     d = m.dataset(dataset_id)
     uri_space = base_uri + "id/"
-    stats = statistics(itertools.chain(graph, extra), uri_space)
 
     g.add((doc, RDF.type, VOID.DatasetDescription))
     g.add((doc, DCTERMS.title, Literal("VoID description of the dataset", lang="en")))

@@ -43,6 +43,16 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def document_rows(key: str, rdf: dict[str, bytes], page: dict, figures: dict | None = None
+                  ) -> list[tuple[str, str, bytes]]:
+    """The rows of one document (its representations compressed), ready for `DocumentWriter.add_rows`."""
+    rows: list[tuple[str, str, bytes]] = [(key, fmt, zlib.compress(rdf[fmt], _LEVEL)) for fmt in RDF_FORMATS]
+    rows.append((key, PAGE, zlib.compress(_json(page), _LEVEL)))
+    if figures:
+        rows.append((key, FIGURES, zlib.compress(_json(figures), _LEVEL)))
+    return rows
+
+
 class DocumentWriter:
     """Writes the documents file; `add` in ascending key order, then `close`."""
 
@@ -65,12 +75,12 @@ class DocumentWriter:
         self._db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("compression", "zlib")])
 
     def add(self, key: str, rdf: dict[str, bytes], page: dict, figures: dict | None = None) -> None:
+        self.add_rows(key, document_rows(key, rdf, page, figures))
+
+    def add_rows(self, key: str, rows: list[tuple[str, str, bytes]]) -> None:
+        """A document's rows as `document_rows` made them (perhaps in another process)."""
         if key <= self._last and self.count:
             raise ValueError(f"documents must be added in ascending key order: {key!r} after {self._last!r}")
-        rows: list[tuple[str, str, bytes]] = [(key, fmt, zlib.compress(rdf[fmt], _LEVEL)) for fmt in RDF_FORMATS]
-        rows.append((key, PAGE, zlib.compress(_json(page), _LEVEL)))
-        if figures:
-            rows.append((key, FIGURES, zlib.compress(_json(figures), _LEVEL)))
         self._db.executemany("INSERT INTO representations VALUES (?, ?, ?)", rows)
         self._last, self.count = key, self.count + 1
 

@@ -1,0 +1,58 @@
+"""Build steps in forked processes: their answers, their exceptions and their deaths reach the build."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from publisher.build.side_by_side import Forked
+from publisher.errors import DumpMismatch
+
+
+def _pid_and(value):
+    return os.getpid(), value
+
+
+def test_a_forked_step_returns_its_value_from_another_process():
+    pid, value = Forked("step", _pid_and, {"a": [1, 2]}).result()
+    assert value == {"a": [1, 2]}
+    assert pid != os.getpid()
+
+
+def test_one_core_runs_the_step_here_with_the_same_answer():
+    pid, value = Forked("step", _pid_and, 3, inline=True).result()
+    assert (pid, value) == (os.getpid(), 3)
+
+
+def _fail():
+    raise DumpMismatch("klimatsamarbeten.ttl: re-parsed graph differs")
+
+
+def test_the_steps_exception_is_raised_in_the_build():
+    with pytest.raises(DumpMismatch, match="re-parsed graph differs"):
+        Forked("dumps", _fail).result()
+
+
+class _Unpicklable(Exception):
+    def __init__(self, a, b):
+        super().__init__(a)  # pickles with one argument, restores with two: fails in the parent
+
+
+def _fail_oddly():
+    raise _Unpicklable("x", "y")
+
+
+def test_an_exception_that_cannot_be_restored_is_an_error_naming_the_step():
+    with pytest.raises(RuntimeError, match="'odd' answered, but its answer cannot be read: TypeError"):
+        Forked("odd", _fail_oddly).result()
+
+
+def _die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_step_killed_on_the_way_is_an_error_not_a_gap():
+    with pytest.raises(RuntimeError, match=r"'documents' ended without an answer \(exit code -9\)"):
+        Forked("documents", _die).result()
