@@ -88,8 +88,14 @@ def slice_csv(rows: list[dict[str, str]]) -> bytes:
 def slice_json(rows: list[dict[str, str]], about: dict[str, str]) -> bytes:
     observations = [{**{k: v for k, v in r.items() if k != "value"}, "value": json.loads(r["value"]),
                      "value_text": r["value"], "year": int(r["year"])} for r in rows]
-    document = {"slice": about, "columns": list(SLICE_COLUMNS), "observations": observations}
-    return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    # one observation a line: readable and diffable, a third smaller than indented JSON, and written by
+    # json's C encoder (indentation makes it fall back to the pure-Python one: 10x slower at 1M triples)
+    def compact(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    lines = ",\n".join(compact(o) for o in observations)
+    return (f'{{"columns":{compact(list(SLICE_COLUMNS))},\n"observations":[\n{lines}\n],\n'
+            f'"slice":{compact(about)}}}\n').encode("utf-8")
 
 
 def _describe(series: list[Series], lang: str, ctx: _Context, observations: list[Observation]) -> str:
