@@ -140,7 +140,7 @@ def write_bulk_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: di
     """The four dumps of `graph` plus `extra` (the observations, also given as N-Triples text), for
     a dataset of any size: N-Triples from the sorted lines, Turtle and RDF/XML written by
     pyoxigraph from that file (streaming, in Rust), JSON-LD by the fast writers (compacted with our
-    context, as the documents are). Each is verified against a digest of the triples."""
+    context, as the documents are, one node a line). Each is verified against a digest of the triples."""
     expected = TripleDigest.of(itertools.chain(graph, extra))
     paths: dict[str, Path] = {}
     lines = [_nt_row(t) for t in graph]
@@ -161,7 +161,7 @@ def write_bulk_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: di
         elif fmt.suffix == "jsonld":
             writers = Writers(graph.namespaces(), context)
             ordered = writers.canonical(itertools.chain(graph, extra))
-            paths[fmt.suffix] = writer.write_text(name, writers.jsonld_text(ordered), gz=True)
+            paths[fmt.suffix] = writer.write_text(name, writers.jsonld_text(ordered, node_lines=True), gz=True)
             del ordered
             writers.forget()
         verify_digest(paths[fmt.suffix], fmt, expected, name, lambda: itertools.chain(graph, extra))
