@@ -137,45 +137,50 @@ def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator
         if cube.observations else {}
     units = {c["id"]: c for c in data.by_id("schemes")[UNIT_SCHEME]["concepts"]} if cube.observations else {}
     prefix = len(f"{base_uri}id/")
-    # the terms observations share, made once (a large cube has ~90,000 observations and ~10 indicators)
-    terms: dict[tuple, object] = {}
+    # the terms observations share, made once (a large cube has ~90,000 observations and ~10
+    # indicators); the predicates too (a namespace makes a new URIRef at every attribute access)
+    makers = {
+        "municipality": lambda key: m.municipality(key),
+        "year": lambda key: Literal(f"{key:04d}", datatype=XSD.gYear),
+        "indicator": lambda key: m.concept(INDICATOR_SCHEME, key),
+        "unit": lambda key: m.concept(UNIT_SCHEME, key),
+        "status": lambda key: ks[key],
+        "source": lambda key: m.source(key),
+        "symbol": lambda key: units[key]["notation"] if units[key].get("notation") else units[key]["label"]["sv"],
+        "subjects": lambda key: str(m.observation(CUBE_ID, key[0], key[1], 1990))[:-4],
+    }
+    terms: dict[str, dict] = {kind: {} for kind in makers}
 
-    def shared(kind: str, *key) -> object:
-        found = terms.get((kind, *key))
+    def shared(kind: str, key) -> object:
+        cache = terms[kind]
+        found = cache.get(key)
         if found is None:
-            found = terms[(kind, *key)] = {
-                "municipality": lambda: m.municipality(key[0]),
-                "year": lambda: Literal(f"{key[0]:04d}", datatype=XSD.gYear),
-                "indicator": lambda: m.concept(INDICATOR_SCHEME, key[0]),
-                "unit": lambda: m.concept(UNIT_SCHEME, key[0]),
-                "status": lambda: ks[key[0]],
-                "source": lambda: m.source(key[0]),
-                "symbol": lambda: units[key[0]]["notation"] if units[key[0]].get("notation")
-                else units[key[0]]["label"]["sv"],
-                "subjects": lambda: str(m.observation(CUBE_ID, key[0], key[1], 1990))[:-4],
-            }[kind]()
+            found = cache[key] = makers[kind](key)
         return found
 
+    a, in_dataset, ref_municipality, ref_year, indicator, value, unit_measure, confidence, derived, label = (
+        RDF.type, QB.dataSet, ks.refMunicipality, ks.refYear, ks.indicator, ks.value, SDMX_ATTRIBUTE.unitMeasure,
+        ks.confidence, PROV.wasDerivedFrom, RDFS.label)
+    observation = QB.Observation
     for o in cube.observations:
         # the IRI as Minter makes it: its parts were checked as slugs when the first was minted
-        s = URIRef(f"{shared('subjects', o.indicator, o.municipality)}{o.year}")
+        s = URIRef(f"{shared('subjects', (o.indicator, o.municipality))}{o.year}")
         muni = municipalities[o.municipality]
         unit = shared("symbol", o.unit)
         triples = [
-            (s, RDF.type, QB.Observation),
-            (s, QB.dataSet, dataset),
-            (s, ks.refMunicipality, shared("municipality", o.municipality)),
-            (s, ks.refYear, shared("year", o.year)),
-            (s, ks.indicator, shared("indicator", o.indicator)),
-            (s, ks.value, decimal_literal(o.value)),
-            (s, SDMX_ATTRIBUTE.unitMeasure, shared("unit", o.unit)),
-            (s, ks.confidence, shared("status", o.status)),
-            (s, PROV.wasDerivedFrom, shared("source", o.source)),
+            (s, a, observation),
+            (s, in_dataset, dataset),
+            (s, ref_municipality, shared("municipality", o.municipality)),
+            (s, ref_year, shared("year", o.year)),
+            (s, indicator, shared("indicator", o.indicator)),
+            (s, value, decimal_literal(o.value)),
+            (s, unit_measure, shared("unit", o.unit)),
+            (s, confidence, shared("status", o.status)),
+            (s, derived, shared("source", o.source)),
         ]
         for lang in ("sv", "en"):
-            label = (f"{muni['short_name']} {o.year}: {indicators[o.indicator]['label'][lang]} = "
-                     f"{o.value} {unit}")
-            triples.append((s, RDFS.label, Literal(label, lang=lang)))
+            text = f"{muni['short_name']} {o.year}: {indicators[o.indicator]['label'][lang]} = {o.value} {unit}"
+            triples.append((s, label, Literal(text, lang=lang)))
         yield str(s)[prefix:], triples
 
 
