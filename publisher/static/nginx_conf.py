@@ -1,0 +1,143 @@
+"""The nginx configuration of a static export, and the top-level file that runs it.
+
+Why nginx with njs (Debian's `libnginx-mod-http-js`) rather than Apache's mod_negotiation type
+maps: the site must choose what `publisher serve` chooses, byte for byte. mod_negotiation has its
+own algorithm: it multiplies the client's q by the server's qs (so `text/turtle;q=0.9, text/html`
+can get Turtle), gives `*/*` without a q the value 0.01 when other types are listed, breaks ties by
+the smaller file, and knows nothing of JSON-LD profiles. njs runs our own algorithm, ported line by
+line (conneg.js), and nginx still sends each file with sendfile once it is chosen.
+
+An export holds `nginx/http.conf` (the http-level part: the njs modules and the map of ETags) and
+`nginx/server.conf` (the locations), with absolute paths into that export. `write_main_config`
+writes the file nginx is started with: where to listen, where /sparql goes, and where nginx keeps
+its pid and temporary files; it includes the two parts of the export `current` points to.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+from pathlib import Path
+
+JS_MODULE = "/usr/lib/nginx/modules/ngx_http_js_module.so"  # Debian's libnginx-mod-http-js
+
+HTTP_CONF = """\
+# http-level part of the static site (written by `publisher export-static`)
+js_path {nginx_dir}/;
+js_import site from site.js;
+js_var $ks_file;
+map_hash_max_size {hash_size};
+map_hash_bucket_size 256;
+map $ks_file $ks_etag {{
+    volatile;
+    default "";
+    include {nginx_dir}/etags.map;
+}}
+"""
+
+SERVER_CONF = """\
+# locations of the static site (written by `publisher export-static`); include inside a server block
+absolute_redirect off;
+merge_slashes off;
+server_tokens off;
+charset off;
+
+location / {{
+    js_content site.handle;
+    add_header Release-Version {version} always;
+}}
+location = /healthz {{
+    default_type application/json;
+    add_header Cache-Control no-store always;
+    add_header Release-Version {version} always;
+    return 200 '{{"status": "ok", "release": "{version}"}}\\n';
+}}
+# the chosen file, sent by nginx itself; njs set every header before it redirected here
+location /_files/ {{
+    internal;
+    alias {site_dir}/;
+    etag off;
+    if_modified_since off;
+    max_ranges 0;
+    add_header Last-Modified "{last_modified}";
+    add_header Release-Version {version} always;
+}}
+location /_ranged/ {{
+    internal;
+    alias {site_dir}/;
+    etag off;
+    if_modified_since off;
+    add_header Last-Modified "{last_modified}";
+    add_header Release-Version {version} always;
+}}
+"""
+
+MAIN_CONF = """\
+# nginx serving the static export {export_dir}/current on {host}:{port} (written by `publisher static-config`)
+load_module {js_module};
+{user}
+daemon off;
+worker_processes {workers};
+pid {run_dir}/nginx.pid;
+error_log stderr warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    large_client_header_buffers 4 16k;
+    client_body_temp_path {run_dir}/body;
+    proxy_temp_path {run_dir}/proxy;
+    fastcgi_temp_path {run_dir}/fastcgi;
+    uwsgi_temp_path {run_dir}/uwsgi;
+    scgi_temp_path {run_dir}/scgi;
+    include {export_dir}/current/nginx/http.conf;
+    server {{
+        listen {host}:{port};
+        include {export_dir}/current/nginx/server.conf;
+        # SPARQL is not static: /sparql goes to {sparql}; the query pages and their files to its origin
+        location = /sparql {{
+            proxy_pass {sparql};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_read_timeout 60s;
+        }}
+        location /queries {{
+            proxy_pass {origin};
+        }}
+        location /static/ {{
+            proxy_pass {origin};
+        }}
+    }}
+}}
+"""
+
+
+def write_site_config(into: Path, final: Path, version: str, last_modified: str, etag_count: int) -> None:
+    """http.conf and server.conf into the folder `into`, naming the paths the export will have at `final`."""
+    hash_size = max(1024, 1 << (2 * etag_count).bit_length())
+    (into / "http.conf").write_text(HTTP_CONF.format(nginx_dir=final / "nginx", hash_size=hash_size), encoding="utf-8")
+    (into / "server.conf").write_text(SERVER_CONF.format(site_dir=final / "site", version=version, last_modified=last_modified), encoding="utf-8")
+
+
+def write_main_config(export_dir: Path, host: str, port: int, sparql: str, workers: int = 2) -> Path:
+    """The nginx.conf to start nginx with (`nginx -c`); written atomically, its path returned."""
+    from urllib.parse import urlsplit
+
+    export_dir = export_dir.resolve()
+    run_dir = export_dir / "run" / f"{host}-{port}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    parts = urlsplit(sparql)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"the SPARQL service must be an http(s) URL, not {sparql!r}")
+    # nginx started as root hands requests to workers running as `user`: the one who runs it
+    user = f"user {pwd.getpwuid(os.getuid()).pw_name};" if os.geteuid() == 0 else ""
+    text = MAIN_CONF.format(export_dir=export_dir, host=host, port=port, sparql=sparql,
+                            origin=f"{parts.scheme}://{parts.netloc}", js_module=JS_MODULE, user=user,
+                            workers=workers, run_dir=run_dir)
+    target = run_dir / "nginx.conf"
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+    return target
