@@ -43,6 +43,7 @@ server_tokens off;
 charset off;
 
 location / {{
+    default_type "";  # an answer njs sends without a body (304) has no Content-Type
     js_content site.handle;
     add_header Release-Version {version} always;
 }}
