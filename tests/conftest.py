@@ -77,8 +77,8 @@ def free_port() -> int:
 class LiveServer:
     """`publisher serve` as a real process on 127.0.0.1."""
 
-    def __init__(self, settings: Settings, extra_args: list[str] | None = None):
-        self.port = free_port()
+    def __init__(self, settings: Settings, extra_args: list[str] | None = None, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", "publisher", "--root", str(ROOT), "--base-uri", settings.base_uri,
                 "--dist", str(settings.dist_dir), "serve", "--host", "127.0.0.1", "--port", str(self.port),
