@@ -159,7 +159,8 @@ function representation(r, site, file, etag, headers, ranges) {
         return send(r, 200, headers, fs.readFileSync(site.root + file));
     }
     // Last-Modified is the release's: the internal locations say it (nginx would send the file's own)
-    headers.forEach(h => { if (h[0] !== 'Last-Modified') r.headersOut[h[0]] = h[1]; });
+    // and nginx's static module sends Accept-Ranges itself
+    headers.forEach(h => { if (h[0] !== 'Last-Modified' && h[0] !== 'Accept-Ranges') r.headersOut[h[0]] = h[1]; });
     r.internalRedirect((ranges ? '/_ranged' : '/_files') + file);
 }
 
