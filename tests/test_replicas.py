@@ -9,6 +9,7 @@ the same ETags and bytes; each names its release in Release-Version and at /heal
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -66,10 +67,8 @@ def kill_replica(server: LiveServer) -> None:
     children = server.children()
     os.kill(server.process.pid, signal.SIGKILL)
     for pid in children:
-        try:
+        with contextlib.suppress(ProcessLookupError):  # it may have gone with its parent
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     server.process.wait(timeout=10)
 
 

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from .test_conneg import CASES as CONNEG_CASES, GRAMMAR_CASES
+from .test_conneg import CASES as CONNEG_CASES
+from .test_conneg import GRAMMAR_CASES
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"

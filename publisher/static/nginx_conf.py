@@ -119,7 +119,8 @@ def write_site_config(into: Path, final: Path, version: str, last_modified: str,
     """http.conf and server.conf into the folder `into`, naming the paths the export will have at `final`."""
     hash_size = max(1024, 1 << (2 * etag_count).bit_length())
     (into / "http.conf").write_text(HTTP_CONF.format(nginx_dir=final / "nginx", hash_size=hash_size), encoding="utf-8")
-    (into / "server.conf").write_text(SERVER_CONF.format(site_dir=final / "site", version=version, last_modified=last_modified), encoding="utf-8")
+    server = SERVER_CONF.format(site_dir=final / "site", version=version, last_modified=last_modified)
+    (into / "server.conf").write_text(server, encoding="utf-8")
 
 
 def write_main_config(export_dir: Path, host: str, port: int, sparql: str, workers: int = 2) -> Path:
