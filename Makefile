@@ -72,3 +72,8 @@ bench-deref: setup ## dereferencing requests/s against a constant-bytes ceiling 
 bench-scale: setup ## build + serve synthetic releases of 10k and 100k triples (SIZES=10k,100k,1m; installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/scale_bench.py --sizes $(or $(SIZES),10k,100k) $(if $(LABEL),--label $(LABEL),)
+
+.PHONY: bench-static
+bench-static: setup nginx-js ## the static site under nginx vs publisher serve vs bare uvicorn, wrk, same run (installs wrk)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) bench/static_bench.py
