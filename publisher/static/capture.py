@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import httpx
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from ..settings import Settings
 from ..web.app import dump_rows
@@ -99,7 +99,7 @@ def catalogue_answers(release: Release, settings: Settings) -> tuple[list[Answer
     out: list[Answer] = []
     links: dict[str, str] = {}
     counts: dict[str, int] = {}
-    with TestClient(app) as client:
+    with _InProcess(app) as client:
         def get(file: str, url: str, params: dict, headers: dict | None = None):
             response = client.get(url, params=params, headers=headers or {})
             if response.status_code != 200:
@@ -126,6 +126,26 @@ def catalogue_answers(release: Release, settings: Settings) -> tuple[list[Answer
         get("/dumps-index.json", "/dumps/", {})
     return out, {"profiles": profiles, "default": info.get("default_profile", "dcat-ap-se"), "pages": counts,
                  "links": links, "void_link": void_link}
+
+
+class _InProcess:
+    """A synchronous client of an ASGI app in this process (httpx's ASGI transport on its own loop)."""
+
+    def __init__(self, app):
+        import asyncio
+
+        self.loop = asyncio.new_event_loop()
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://export")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.loop.run_until_complete(self.client.aclose())
+        self.loop.close()
+
+    def get(self, url: str, params: dict, headers: dict) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.get(url, params=params, headers=headers))
 
 
 def _catalogue_pages(release: Release, settings: Settings, token: str) -> int:
