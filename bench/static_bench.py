@@ -66,7 +66,7 @@ def main() -> int:
         servers = start_all(py, dist, base, tmp)
         best = {name: 0.0 for name in servers}
         try:
-            for name, (port, process) in servers.items():
+            for port, process in servers.values():
                 wait_up(f"http://127.0.0.1:{port}/", process)
                 run_wrk(f"http://127.0.0.1:{port}", script, 3, args.connections)  # warm up every answer once
             for round_ in range(args.rounds):

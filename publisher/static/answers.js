@@ -142,8 +142,8 @@ function send(r, status, headers, body) {
 }
 
 // the representation in `file` (under the site root) with `headers` (without Content-Length), or
-// its 304 / 412; the file goes out through nginx's own static module unless If-Match came (nginx
-// would judge it against its own validators, not ours). If-Unmodified-Since nginx judges by the
+// its 304 / 412; the file goes out through nginx's own static module. A passed If-Match goes to
+// @if_match (nginx would judge it against its own validator, not ours). If-Unmodified-Since nginx judges by the
 // file's time, which the export set to the release's (or earlier, for the release's own files):
 // a request that passed here passes there.
 function representation(r, site, file, etag, headers, ranges) {
@@ -155,8 +155,8 @@ function representation(r, site, file, etag, headers, ranges) {
         const kept = headers.filter(h => h[0] !== 'Content-Type');
         return send(r, 412, [['Content-Type', 'text/plain; charset=utf-8']].concat(kept), preconditionFailed(etag));
     }
-    if (r.headersIn['If-Match'] !== undefined) {
-        return send(r, 200, headers, fs.readFileSync(site.root + file));
+    if (r.headersIn['If-Match'] !== undefined) {  // it passed: nginx.conf's @if_match asks again without it
+        return r.internalRedirect('@if_match');
     }
     // Last-Modified is the release's: the internal locations say it (nginx would send the file's own)
     // and nginx's static module sends Accept-Ranges itself

@@ -110,6 +110,18 @@ http {{
         location /static/ {{
             proxy_pass {origin};
         }}
+        # a GET or HEAD whose If-Match passed (site.js): asked again of this site without it, since nginx
+        # would judge If-Match itself against its static module's validator, not our ETag
+        location @if_match {{
+            proxy_pass http://unix:{run_dir}/self.sock;
+            proxy_http_version 1.1;
+            proxy_set_header If-Match "";
+            proxy_set_header Host $http_host;
+        }}
+    }}
+    server {{
+        listen unix:{run_dir}/self.sock;
+        include {export_dir}/current/nginx/server.conf;
     }}
 }}
 """
