@@ -72,6 +72,8 @@ def answer(client: httpx.Client, url: str, headers: dict[str, str], method: str 
     r = client.request(method, url, headers=headers)
     out = {"status": r.status_code, "body": r.content}
     out.update({name: r.headers.get_list(name) for name in COMPARED})
+    # an absolute Location (Starlette's slash redirects) names the host the client asked: this server
+    out["location"] = [v.replace(str(client.base_url).rstrip("/"), "<this server>") for v in out["location"]]
     # Starlette lists a route's methods from a set, in an order that varies by process: compare the set
     out["allow"] = sorted(m.strip() for value in out["allow"] for m in value.split(","))
     return out
@@ -90,7 +92,8 @@ def compare(serve: str, static: str, requests: list[tuple[str, dict[str, str], s
         for field in ("status", *COMPARED, "body"):
             if x[field] != y[field]:
                 shown = (x[field][:120], y[field][:120]) if field == "body" else (x[field], y[field])
-                problems.append(f"{method} {path} {headers}: {field} differs: serve={shown[0]!r} static={shown[1]!r}")
+                asked = str(headers) if len(str(headers)) < 300 else str(headers)[:300] + "…"
+                problems.append(f"{method} {path} {asked}: {field} differs: serve={shown[0]!r} static={shown[1]!r}")
                 break
     return problems
 
@@ -137,7 +140,8 @@ OTHER_PATHS = [
     "/catalog?_mediatype=image/png", "/.well-known/void", "/.well-known/void?_mediatype=nt", "/dumps/",
     "/dumps/klimatsamarbeten.ttl", "/dumps/klimatsamarbeten.ttl.gz", "/dumps/manifest.json", "/dumps/SHA256SUMS",
     "/dumps/nothing.ttl", "/data/observations.csv", "/data/observations.json", "/data/nothing/here.csv",
-    "/data/observations.xml", "/no/such/page",
+    "/data/observations.xml", "/no/such/page", "/dumps", "/catalog/", "/.well-known/void/", "/sparql/",
+    "/catalog/?page=2",
 ]
 
 
@@ -182,7 +186,8 @@ def test_negotiation_table_chooses_alike(live_server, static_server):
     """Every Accept header of the conneg unit tests (hostile ones included), on a document and on /id/."""
     accepts = sorted({case[1] for case in [*CONNEG_CASES, *GRAMMAR_CASES] if isinstance(case[1], str)})
     assert len(accepts) > 20
-    requests = [(path, {"accept": accept}, "GET") for accept in accepts
+    # a field value's surrounding whitespace is not part of it (RFC 9110 §5.5): h11 refuses to send it
+    requests = [(path, {"accept": accept.strip().encode()}, "GET") for accept in accepts
                 for path in ("/doc/municipality/0136", "/id/municipality/0136", "/", "/catalog")]
     problems = compare(live_server.url, static_server.url, requests)
     assert not problems, f"{len(problems)} differences, first ones:\n" + "\n".join(problems[:15])

@@ -2,9 +2,15 @@
 // format negotiation and Hydra pages (publisher/web/catalog.py), /.well-known/void, /dumps/ and the
 // versioned /releases/<version>/ (dumps.py), the statistics slices under /data/ (cube_data.py).
 
+import fs from 'fs';
 import conneg from 'conneg.js';
 import answers from 'answers.js';
 import release from 'release.js';
+
+// njs runs a module's top-level code for every request: the larger tables are read when a route needs them
+function table(name) {
+    return JSON.parse(fs.readFileSync(release.nginxDir + '/' + name, 'utf8'));
+}
 
 const CATALOG_ORDER = ['rdf', 'ttl', 'jsonld', 'nt'];
 const VOID_ORDER = ['ttl', 'jsonld', 'rdf', 'nt'];
@@ -52,17 +58,17 @@ function parseAcceptProfile(header) {
     return out;
 }
 
-function chooseProfile(param, header) {
-    const profiles = release.catalog.profiles;
+function chooseProfile(cat, param, header) {
+    const profiles = cat.profiles;
     const byIri = {};
     Object.keys(profiles).forEach(t => { byIri[profiles[t]] = t; });
     if (param !== undefined) return param in profiles ? param : byIri[param] || null;
     const asked = parseAcceptProfile(header);
-    if (!asked.length) return release.catalog.default;
+    if (!asked.length) return cat.default;
     for (let i = 0; i < asked.length; i++) {
         const name = asked[i][0], q = asked[i][1];
         if (q <= 0) continue;
-        if (name === '*') return release.catalog.default;
+        if (name === '*') return cat.default;
         const token = name in profiles ? name : byIri[name];
         if (token) return token;
     }
@@ -83,8 +89,8 @@ function chooseFormat(mediatype, accept, order) {
 
 function catalog(r, site, etagOf, appError) {
     const q = answers.parseQuery(r.variables.args, true);
-    const cat = release.catalog;
-    const profile = chooseProfile(q._profile, r.headersIn['Accept-Profile']);
+    const cat = table('catalog.json');
+    const profile = chooseProfile(cat, q._profile, r.headersIn['Accept-Profile']);
     if (profile === null) {
         return appError(r, 406, 'unknown profile; this catalogue has the profiles '
             + Object.keys(cat.profiles).map(t => t + ' <' + cat.profiles[t] + '>').join(', '));
@@ -103,11 +109,11 @@ function catalog(r, site, etagOf, appError) {
     // the export holds the pages as the catalogue links to them: _profile as a token, _mediatype as a media type
     let variant = '';
     if ('_profile' in q) {
-        if (q._profile !== profile) return notExported(r, appError);
+        if (q._profile !== profile) return notExported(r, cat, appError);
         variant += '.p';
     }
     if ('_mediatype' in q) {
-        if (q._mediatype !== fmt.media) return notExported(r, appError);
+        if (q._mediatype !== fmt.media) return notExported(r, cat, appError);
         variant += '.m';
     }
     const file = '/catalog/' + profile + '.page' + page + variant + '.' + fmt.key;
@@ -119,9 +125,9 @@ function catalog(r, site, etagOf, appError) {
     answers.representation(r, site, file, etag, headers, false);
 }
 
-function notExported(r, appError) {
+function notExported(r, cat, appError) {
     return appError(r, 404, 'this static copy of the catalogue has _profile as a profile token ('
-        + Object.keys(release.catalog.profiles).join(', ') + ') and _mediatype as a media type ('
+        + Object.keys(cat.profiles).join(', ') + ') and _mediatype as a media type ('
         + CATALOG_ORDER.map(k => conneg.BY_KEY[k].media).join(', ') + ')');
 }
 
@@ -136,14 +142,15 @@ function voidDescription(r, site, etagOf, appError) {
     const etag = etagOf(r, file);
     answers.representation(r, site, file, etag, [['Content-Type', fmt.ctype], ['ETag', etag],
         ['Cache-Control', DEFAULT_CACHE], ['Last-Modified', release.lastModifiedHttp], ['Vary', 'Accept'],
-        ['Link', release.voidLink], CORS, NOSNIFF], false);
+        ['Link', table('catalog.json').voidLink], CORS, NOSNIFF], false);
 }
 
 function dump(r, site, name, cache, etagOf, appError) {
     const file = '/dumps/' + name;
-    const etag = release.dumps[name] ? etagOf(r, file) : null;
+    const dumps = table('dumps.json');
+    const etag = dumps[name] ? etagOf(r, file) : null;
     if (etag === null) return appError(r, 404, 'no file ' + answers.pyRepr(name) + ' in this release; the list is at /dumps/');
-    const ctype = release.dumps[name][0], digest = release.dumps[name][1];
+    const ctype = dumps[name][0], digest = dumps[name][1];
     const headers = [['Content-Type', ctype], NOSNIFF, CORS, DUMP_EXPOSE, ['ETag', etag], ['Cache-Control', cache],
                      ['Last-Modified', release.lastModifiedHttp], ['Accept-Ranges', 'bytes']];
     if (digest) headers.push(['Repr-Digest', digest]);

@@ -26,6 +26,7 @@ from ..web.caching import http_date
 from ..web.i18n import LANGUAGES
 from ..web.pages import render_error
 from ..web.release import Release, open_release
+from .common_headers import choice_maps
 from .capture import catalogue_answers, data_slices, document_answers, file_table
 from .nginx_conf import write_site_config
 
@@ -112,15 +113,22 @@ def _write(release: Release, settings: Settings, work: Path, final: Path) -> Non
         "root": str(final / "site"), "errorsDir": str(final / "nginx" / "errors"),
         "landingLink": (f'<{settings.base_uri}.well-known/void>; rel="describedby"; type="text/turtle", '
                         f'<{settings.base_uri}catalog>; rel="alternate"; type="application/rdf+xml"'),
-        "voidLink": catalogue_info["void_link"],
-        "catalog": {k: catalogue_info[k] for k in ("profiles", "default", "pages", "links")},
-        "dumps": {name: [ctype, digest] for name, (ctype, _, digest) in dumps.items()},
+        "nginxDir": str(final / "nginx"),
     }
+    catalogue_table = {k: catalogue_info[k] for k in ("profiles", "default", "pages", "links")}
+    (nginx / "catalog.json").write_text(json.dumps({**catalogue_table, "voidLink": catalogue_info["void_link"]}),
+                                        encoding="utf-8")
+    (nginx / "dumps.json").write_text(json.dumps({name: [ctype, digest] for name, (ctype, _, digest)
+                                                  in dumps.items()}), encoding="utf-8")
     (nginx / "release.js").write_text("// the release's constants, written by `publisher export-static`\n"
                                       f"export default {json.dumps(constants, indent=1)};\n", encoding="utf-8")
     with open(nginx / "etags.map", "w", encoding="utf-8") as out:
         for file, etag in etags.items():
             out.write(f"{_quote(map_key(file))} {_quote(etag)};\n")
+    for name, choices in choice_maps().items():
+        with open(nginx / f"{name}.map", "w", encoding="utf-8") as out:
+            for header, choice in choices.items():
+                out.write(f"{_quote(header)} {_quote(choice)};\n")
     write_site_config(nginx, final, release.version, http_date(release.last_modified), len(etags))
     (work / RELEASE_FILE).write_text(json.dumps({"version": release.version, "base_uri": settings.base_uri,
                                                  "files": len(etags)}) + "\n", encoding="utf-8")

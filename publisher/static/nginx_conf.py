@@ -27,11 +27,24 @@ js_path {nginx_dir}/;
 js_import site from site.js;
 js_var $ks_file;
 map_hash_max_size {hash_size};
-map_hash_bucket_size 256;
+map_hash_bucket_size 512;
 map $ks_file $ks_etag {{
     volatile;
     default "";
     include {nginx_dir}/etags.map;
+}}
+# the choices for the headers real clients send, made at export time by the server's own code
+map $http_accept $ks_doc_format {{
+    default "";
+    include {nginx_dir}/ks_doc_format.map;
+}}
+map $http_accept $ks_landing {{
+    default "";
+    include {nginx_dir}/ks_landing.map;
+}}
+map $http_accept_language $ks_language {{
+    default "";
+    include {nginx_dir}/ks_language.map;
 }}
 """
 
@@ -87,7 +100,7 @@ http {{
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
-    large_client_header_buffers 4 16k;
+    large_client_header_buffers 4 64k;  # a longer Accept than conneg reads gets our 431, not nginx's 400
     client_body_temp_path {run_dir}/body;
     proxy_temp_path {run_dir}/proxy;
     fastcgi_temp_path {run_dir}/fastcgi;

@@ -18,7 +18,20 @@ const COMPACTED = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#com
 const DOC_OFFERS = ['text/turtle', 'text/html', 'application/ld+json', 'application/rdf+xml', 'application/n-triples',
                     'application/xhtml+xml', 'application/x-turtle', 'application/turtle', 'application/json',
                     'application/xml', 'text/xml', 'text/plain', COMPACTED];
-const LANDING_OFFERS = ['text/html'].concat(conneg.rdfOffers());
+// the offers taken apart (conneg.offerParts) as literals: njs runs this module's top level for every
+// request, and taking them apart there costs more than the whole negotiation
+const DOC_PARTS = [['text', 'turtle', []], ['text', 'html', []], ['application', 'ld+json', []],
+                   ['application', 'rdf+xml', []], ['application', 'n-triples', []], ['application', 'xhtml+xml', []],
+                   ['application', 'x-turtle', []], ['application', 'turtle', []], ['application', 'json', []],
+                   ['application', 'xml', []], ['text', 'xml', []], ['text', 'plain', []],
+                   ['application', 'ld+json', ['http://www.w3.org/ns/json-ld#compacted']]];
+const LANDING_OFFERS = ['text/html', 'text/turtle', 'application/ld+json', 'application/rdf+xml', 'application/n-triples',
+                        'application/x-turtle', 'application/turtle', 'application/json', 'application/xml', 'text/xml',
+                        'text/plain'];  // ['text/html'] + conneg.rdfOffers()
+const LANDING_PARTS = [['text', 'html', []], ['text', 'turtle', []], ['application', 'ld+json', []],
+                       ['application', 'rdf+xml', []], ['application', 'n-triples', []], ['application', 'x-turtle', []],
+                       ['application', 'turtle', []], ['application', 'json', []], ['application', 'xml', []],
+                       ['text', 'xml', []], ['text', 'plain', []]];
 const AVAILABLE = 'text/html, text/turtle, application/ld+json, application/rdf+xml, application/n-triples';
 const COMMON = [['X-Content-Type-Options', 'nosniff'], ['Access-Control-Allow-Origin', '*'],
                 ['Access-Control-Expose-Headers', 'ETag, Link, Location, Content-Location, Vary']];
@@ -92,10 +105,15 @@ function requestedFormat(r, query) {  // a format key, or null once an error was
         }
         return fmt;
     }
-    const media = conneg.negotiate(r.headersIn['Accept'], DOC_OFFERS);
     let fmt = null;
-    if (media !== null) {
-        fmt = HTML_TYPES.indexOf(media) >= 0 ? 'html' : (conneg.formatFor(media.split(';')[0]) || {}).key || null;
+    const known = r.variables.ks_doc_format;  // chosen at export time for the headers clients send
+    if (known) {
+        fmt = known === '406' ? null : known;
+    } else {
+        const media = conneg.negotiate(r.headersIn['Accept'], DOC_OFFERS, DOC_PARTS);
+        if (media !== null) {
+            fmt = HTML_TYPES.indexOf(media) >= 0 ? 'html' : (conneg.formatFor(media.split(';')[0]) || {}).key || null;
+        }
     }
     if (fmt === null) {
         error(r, 406, 'none of the formats you accept is available; available: ' + AVAILABLE, [['Vary', 'Accept']],
@@ -137,6 +155,10 @@ function baseHeaders(etag, ctype, vary, lang) {  // Dereferencer._headers, witho
     return out;
 }
 
+function language(r) {
+    return r.variables.ks_language || conneg.negotiateLanguage(r.headersIn['Accept-Language'], release.languages);
+}
+
 function documentFile(key, fmt, lang, explicit, page) {
     const stem = '/doc/' + key + (page > 1 ? '.page' + page : '');
     return fmt === 'html' ? stem + '.' + lang + (explicit ? '.lang' : '') + '.html' : stem + '.' + fmt;
@@ -163,8 +185,7 @@ function doc(r, rest, query, explicit) {
             }
         }
     }
-    const lang = fmt === 'html' ? explicit || conneg.negotiateLanguage(r.headersIn['Accept-Language'], release.languages)
-        : null;
+    const lang = fmt === 'html' ? explicit || language(r) : null;
     const file = documentFile(key, fmt, lang, explicit, page);
     const etag = etagOf(r, file);
     const ctype = fmt === 'html' ? 'text/html; charset=utf-8' : conneg.BY_KEY[fmt].ctype;
@@ -176,10 +197,12 @@ function doc(r, rest, query, explicit) {
 }
 
 function landing(r, explicit) {
-    if ([null, 'text/html'].indexOf(conneg.negotiate(r.headersIn['Accept'], LANDING_OFFERS)) < 0) {
+    const known = r.variables.ks_landing;
+    if (known ? known === 'void'
+        : [null, 'text/html'].indexOf(conneg.negotiate(r.headersIn['Accept'], LANDING_OFFERS, LANDING_PARTS)) < 0) {
         return seeOther(r, '/.well-known/void');
     }
-    const lang = explicit || conneg.negotiateLanguage(r.headersIn['Accept-Language'], release.languages);
+    const lang = explicit || language(r);
     const file = '/index.' + lang + (explicit ? '.lang' : '') + '.html';
     const etag = etagOf(r, file);
     const headers = baseHeaders(etag, 'text/html; charset=utf-8', 'Accept, Accept-Language', lang);
@@ -226,7 +249,16 @@ function handle(r) {
 
 function appRoutes(r, path) {
     const route = catalog.route(path);
-    if (route === null) return appError(r, 404, 'Not Found');
+    if (route === null) {
+        // Starlette's redirect_slashes: a path that matches a route once its trailing slash is added or removed
+        const other = path.endsWith('/') ? path.replace(/\/+$/, '') : path + '/';
+        if (path !== '/' && (catalog.route(other) !== null || other === '/sparql')) {
+            const host = r.headersIn['Host'] || r.variables.server_addr + ':' + r.variables.server_port;
+            const args = r.variables.args ? '?' + r.variables.args : '';
+            return answers.send(r, 307, [['Location', 'http://' + host + other + args]], '');
+        }
+        return appError(r, 404, 'Not Found');
+    }
     if (r.method !== 'GET' && r.method !== 'HEAD') {
         return appError(r, 405, 'Method Not Allowed', [['Allow', 'GET, HEAD']]);
     }
