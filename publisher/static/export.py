@@ -26,8 +26,8 @@ from ..web.caching import http_date
 from ..web.i18n import LANGUAGES
 from ..web.pages import render_error
 from ..web.release import Release, open_release
-from .common_headers import choice_maps
 from .capture import catalogue_answers, data_slices, document_answers, file_table
+from .common_headers import choice_maps
 from .nginx_conf import write_site_config
 
 JS_MODULES = ("conneg.js", "answers.js", "site.js", "catalog.js")
