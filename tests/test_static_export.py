@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
+import threading
+import time
+
+import httpx
 
 from publisher.static.export import export_static, map_key
 from publisher.web.caching import strong_etag
@@ -43,13 +49,35 @@ def test_an_export_of_the_current_release_is_not_written_again(static_server, se
     assert not [p for p in static_server.static_dir.iterdir() if p.name.startswith(".export-")]
 
 
-def test_a_forced_export_is_renamed_into_place_and_current_switched_atomically(settings, built, tmp_path):
-    target = tmp_path / "static"
-    first, written = export_static(settings, target)
-    assert written and (target / "current").is_symlink() and (target / "current").resolve() == first
-    again, written = export_static(settings, target, force=True)
-    assert written and again == first and (target / "current" / "site" / "sitemap.xml").is_file()
-    assert sorted(p.name for p in target.iterdir()) == sorted(["current", first.name])
+def test_a_new_export_and_an_nginx_reload_under_load_cost_no_request(static_server, settings):
+    """The site being served is never written over: a forced export goes into a new folder, current
+    is switched with one rename, nginx keeps serving what it loaded until it is told to reload."""
+    before = (static_server.static_dir / "current").resolve()
+    stop, results = threading.Event(), []
+
+    def load() -> None:
+        with httpx.Client(base_url=static_server.url) as client:
+            while not stop.is_set():
+                for path in ("/doc/municipality/0136", "/id/municipality/0136", "/catalog", "/dumps/SHA256SUMS"):
+                    try:
+                        results.append(client.get(path, headers={"accept": "text/turtle"}).status_code)
+                    except httpx.HTTPError as exc:
+                        results.append(repr(exc))
+
+    runner = threading.Thread(target=load)
+    runner.start()
+    try:
+        folder, written = export_static(settings, static_server.static_dir, force=True)
+        pid = int(next(static_server.static_dir.glob(f"run/127.0.0.1-{static_server.port}/nginx.pid")).read_text())
+        os.kill(pid, signal.SIGHUP)  # nginx -s reload
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        runner.join(timeout=30)
+    assert written and folder != before and (static_server.static_dir / "current").resolve() == folder
+    assert before.is_dir(), "the export nginx was serving stays until the next one"
+    assert len(results) > 50 and set(results) == {200, 303}, [r for r in results if r not in (200, 303)][:5]
+    assert not [p for p in static_server.static_dir.iterdir() if p.name.startswith(".export-")]
 
 
 def test_static_config_refuses_a_sparql_service_that_is_not_an_http_url(tmp_path):

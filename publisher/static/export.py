@@ -3,14 +3,14 @@ with the HTTP behaviour of `publisher serve`.
 
 Layout of DIR:
 
-    DIR/<version>/site/     every answer's body: /doc/…, /index.<lang>.html, /catalog/…, /dumps/…, /data/…
-    DIR/<version>/nginx/    http.conf, server.conf, the njs modules, release.js, etags.map, errors/
-    DIR/current             -> <version>, re-pointed with one atomic rename once an export is complete
+    DIR/<version>-<time>-<pid>/site/   every answer's body: /doc/…, /index.<lang>.html, /catalog/…, /dumps/…
+    DIR/<version>-<time>-<pid>/nginx/  http.conf, server.conf, the njs modules, release.js, the maps, errors/
+    DIR/current             -> the latest export, re-pointed with one atomic rename once it is complete
     DIR/run/<host>-<port>/  what `publisher static-config` writes for one running nginx
 
-An export is written into DIR/.export-<version>-<pid> and renamed into place, so nginx never
-serves a half-written site; the previous export stays (a reloading nginx may still read it) and
-older ones are removed. Every file's modification time is the release's publication time.
+An export is written into DIR/.export-<name> and renamed into place, so nginx never serves a
+half-written site; an existing export is never written over. A running nginx keeps serving the
+export it loaded until `nginx -s reload`; the previous export stays for it, older ones are removed. Every file's modification time is the release's publication time.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 from ..settings import Settings
@@ -47,26 +48,20 @@ def export_static(settings: Settings, target: Path, force: bool = False) -> tupl
     release = open_release(settings.current_release)
     target = target.resolve()
     target.mkdir(parents=True, exist_ok=True)
-    final = target / release.version
-    if not force and exported_version(target) == release.version and final.is_dir():
-        return final, False
-    work = target / f".export-{release.version}-{os.getpid()}"
+    if not force and exported_version(target) == release.version:
+        return (target / "current").resolve(), False
+    # a new folder each time: a running nginx keeps reading the one it was started (or reloaded) with
+    name = f"{release.version}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    work, final = target / f".export-{name}", target / name
     shutil.rmtree(work, ignore_errors=True)
     try:
         _write(release, settings, work, final)
-        if final.exists():
-            old = target / f".old-{release.version}-{os.getpid()}"
-            final.rename(old)
-            work.rename(final)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            work.rename(final)
-        _point_current(target, release.version)
+        work.rename(final)
+        _point_current(target, name)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    _remove_old(target, keep={release.version, os.readlink(target / "current") if (target / "current").is_symlink()
-                              else release.version})
+    _remove_old(target, keep={name})
     return final, True
 
 
