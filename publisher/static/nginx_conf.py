@@ -46,6 +46,12 @@ map $http_accept_language $ks_language {{
     default "";
     include {nginx_dir}/ks_language.map;
 }}
+# a request the fast path may answer: GET or HEAD, no query string, no conditional header, no Accept-Profile
+map "$request_method|$args|$http_if_none_match|$http_if_match|$http_if_modified_since|$http_if_unmodified_since|$http_accept_profile" $ks_plain {{
+    "GET||||||" 1;
+    "HEAD||||||" 1;
+    default "";
+}}
 """
 
 SERVER_CONF = """\
@@ -58,6 +64,63 @@ charset off;
 location / {{
     default_type "";  # an answer njs sends without a body (304) has no Content-Type
     js_content site.handle;
+    add_header Release-Version {version} always;
+}}
+location @site {{
+    default_type "";
+    js_content site.handle;
+    add_header Release-Version {version} always;
+}}
+# The fast path, nginx alone: a document of a key without capitals (the maps ignore case), in a fixed
+# format or negotiated for Accept / Accept-Language headers the maps know, asked with no query string
+# and no conditional header. Everything else, errors included, goes to site.js (the same answer, slower).
+location ~ "^/doc/(?<ks_key>[a-z0-9/_-]+)(?:\.(?<ks_ext>ttl|jsonld|rdf|nt|html))?$" {{
+    error_page 418 = @site;
+    if ($ks_plain = "") {{ return 418; }}
+    if ($ks_doc_format = "") {{ return 418; }}
+    if ($ks_language = "") {{ return 418; }}
+    set $ks_fmt $ks_ext;
+    set $ks_vary "";
+    set $ks_location "";
+    if ($ks_ext = "") {{
+        set $ks_fmt $ks_doc_format;
+        set $ks_vary "Accept, Accept-Language";
+        set $ks_location "/doc/$ks_key.$ks_doc_format";
+    }}
+    if ($ks_fmt = "406") {{ return 418; }}
+    if ($ks_ext = "html") {{ set $ks_vary "Accept-Language"; }}
+    set $ks_lang "";
+    set $ks_path "/doc/$ks_key.$ks_fmt";
+    if ($ks_fmt = "html") {{
+        set $ks_lang $ks_language;
+        set $ks_path "/doc/$ks_key.$ks_language.html";
+    }}
+    set $ks_file $ks_path;
+    if ($ks_etag = "") {{ return 418; }}
+    rewrite ^ $ks_path break;
+    root {site_dir};
+    types {{
+        text/turtle ttl;
+        application/ld+json jsonld;
+        application/rdf+xml rdf;
+        application/n-triples nt;
+        text/html html;
+    }}
+    charset utf-8;
+    charset_types text/turtle application/n-triples;  # and text/html, always
+    etag off;
+    if_modified_since off;
+    max_ranges 0;
+    add_header ETag $ks_etag;
+    add_header Last-Modified "{last_modified}";
+    add_header Cache-Control "public, max-age=300, must-revalidate";
+    add_header Vary $ks_vary;
+    add_header Content-Language $ks_lang;
+    add_header Link '</doc/$ks_key.ttl>; rel="alternate"; type="text/turtle", </doc/$ks_key.jsonld>; rel="alternate"; type="application/ld+json", </doc/$ks_key.rdf>; rel="alternate"; type="application/rdf+xml", </doc/$ks_key.nt>; rel="alternate"; type="application/n-triples", </doc/$ks_key.html>; rel="alternate"; type="text/html", </doc/$ks_key>; rel="canonical"';
+    add_header Content-Location $ks_location;
+    add_header X-Content-Type-Options nosniff;
+    add_header Access-Control-Allow-Origin "*";
+    add_header Access-Control-Expose-Headers "ETag, Link, Location, Content-Location, Vary";
     add_header Release-Version {version} always;
 }}
 location = /healthz {{
