@@ -22,6 +22,7 @@ Where the headers come from:
 
 from __future__ import annotations
 
+import http.client
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -68,22 +69,45 @@ COMPARED = ("content-type", "location", "etag", "last-modified", "cache-control"
             "repr-digest")
 
 
-def answer(client: httpx.Client, url: str, headers: dict[str, str], method: str = "GET") -> dict:
-    r = client.request(method, url, headers=headers)
-    out = {"status": r.status_code, "body": r.content}
-    out.update({name: r.headers.get_list(name) for name in COMPARED})
-    # an absolute Location (Starlette's slash redirects) names the host the client asked: this server
-    out["location"] = [v.replace(str(client.base_url).rstrip("/"), "<this server>") for v in out["location"]]
-    # Starlette lists a route's methods from a set, in an order that varies by process: compare the set
-    out["allow"] = sorted(m.strip() for value in out["allow"] for m in value.split(","))
-    return out
+class Client:
+    """A keep-alive HTTP/1.1 client with little overhead per request (the standard library's
+    http.client: tens of thousands of requests are compared, httpx would take most of the time)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.host, self.port = urlsplit(base).hostname, urlsplit(base).port
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+
+    def answer(self, path: str, headers: dict, method: str = "GET") -> dict:
+        for attempt in (1, 2):
+            try:
+                self.connection.request(method, path, headers=headers)
+                response = self.connection.getresponse()
+                body = response.read()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.connection.close()  # the server closed a kept-alive connection: once more
+                if attempt == 2:
+                    raise
+        if response.getheader("connection", "").lower() == "close":
+            self.connection.close()
+        out = {"status": response.status, "body": body}
+        out.update({name: response.headers.get_all(name) or [] for name in COMPARED})
+        # an absolute Location (Starlette's slash redirects) names the host the client asked: this server
+        out["location"] = [v.replace(self.base, "<this server>") for v in out["location"]]
+        # Starlette lists a route's methods from a set, in an order that varies by process: compare the set
+        out["allow"] = sorted(m.strip() for value in out["allow"] for m in value.split(","))
+        return out
 
 
 def compare(serve: str, static: str, requests: list[tuple[str, dict[str, str], str]]) -> list[str]:
     """Each request against both servers; a line per difference."""
     def run(base: str) -> list[dict]:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            return [answer(client, path, headers, method) for path, headers, method in requests]
+        client = Client(base)
+        try:
+            return [client.answer(path, headers, method) for path, headers, method in requests]
+        finally:
+            client.connection.close()
 
     with ThreadPoolExecutor(2) as pool:
         a, b = pool.map(run, (serve, static))
