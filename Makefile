@@ -5,9 +5,12 @@ PY      = $(VENV)/bin/python
 PUBLISHER = $(VENV)/bin/publisher
 HOST ?= 127.0.0.1
 PORT ?= 8000
+STATIC ?= dist/static
+SPARQL_URL ?= http://127.0.0.1:8000/sparql
+PUBLISHER_FLAGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser build validate run serve test lint clean bench-sparql
+.PHONY: help setup browser nginx-js build validate run serve serve-static test lint clean bench-sparql
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,7 +43,14 @@ run: setup ## build, validate and serve on http://$(HOST):$(PORT)
 serve: setup ## serve the last successful build
 	$(PUBLISHER) serve --host $(HOST) --port $(PORT)
 
-test: setup browser ## set everything up and run the whole test suite
+nginx-js: ## install Debian's nginx and its njs module for the static site (idempotent)
+	@test -x /usr/sbin/nginx -a -f /usr/lib/nginx/modules/ngx_http_js_module.so || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx libnginx-mod-http-js; }
+
+serve-static: setup nginx-js ## export the current release into $(STATIC) (once) and serve it with nginx on http://$(HOST):$(PORT), /sparql proxied to $(SPARQL_URL)
+	$(PUBLISHER) $(PUBLISHER_FLAGS) export-static $(STATIC)
+	exec nginx -c "$$($(PUBLISHER) $(PUBLISHER_FLAGS) static-config $(STATIC) --host $(HOST) --port $(PORT) --sparql $(SPARQL_URL))"
+
+test: setup browser nginx-js ## set everything up and run the whole test suite
 	$(PY) -m pytest
 
 lint: setup ## ruff
@@ -62,3 +72,8 @@ bench-deref: setup ## dereferencing requests/s against a constant-bytes ceiling 
 bench-scale: setup ## build + serve synthetic releases of 10k and 100k triples (SIZES=10k,100k,1m; installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/scale_bench.py --sizes $(or $(SIZES),10k,100k) $(if $(LABEL),--label $(LABEL),)
+
+.PHONY: bench-static
+bench-static: setup nginx-js ## the static site under nginx vs publisher serve vs bare uvicorn, wrk, same run (installs wrk)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) bench/static_bench.py

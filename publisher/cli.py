@@ -32,6 +32,17 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="load, validate and publish a new release into dist/")
     sub.add_parser("validate", help="load and validate the data without writing anything")
+    export = sub.add_parser("export-static", help="write the current release as a static site with its nginx "
+                                                  "configuration (docs/deployment.md)")
+    export.add_argument("dir", type=Path, help="folder of the exports (DIR/current is the latest)")
+    export.add_argument("--force", action="store_true", help="export again even if DIR/current holds this release")
+    static = sub.add_parser("static-config", help="write the nginx.conf that serves DIR/current on HOST:PORT "
+                                                  "and print its path")
+    static.add_argument("dir", type=Path, help="folder of the exports (as given to export-static)")
+    static.add_argument("--host", default="127.0.0.1")
+    static.add_argument("--port", type=int, default=8080)
+    static.add_argument("--sparql", default="http://127.0.0.1:8000/sparql",
+                        help="the SPARQL service /sparql is proxied to (default: a publisher serve on port 8000)")
     serve = sub.add_parser("serve", help="serve the current release over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -123,6 +134,19 @@ def main(argv: list[str] | None = None) -> int:
             result = build(settings)
             print(f"built release {result.version}: {result.triples} triples, "
                   f"{result.validation.warnings} warnings -> {settings.current_release}")
+        if args.command == "export-static":
+            from .static.export import export_static
+
+            folder, written = export_static(settings, args.dir, force=args.force)
+            print(f"{'exported' if written else 'already exported'}: {folder} (DIR/current)")
+        elif args.command == "static-config":
+            from .static.nginx_conf import write_main_config
+
+            try:
+                print(write_main_config(args.dir, args.host, args.port, args.sparql))
+            except ValueError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return EXIT_BAD_INPUT
         if args.command == "serve":
             from .web.serve import serve
             from .web.sparql_config import SparqlConfig, parse_extra_graph

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -75,8 +77,8 @@ def free_port() -> int:
 class LiveServer:
     """`publisher serve` as a real process on 127.0.0.1."""
 
-    def __init__(self, settings: Settings, extra_args: list[str] | None = None):
-        self.port = free_port()
+    def __init__(self, settings: Settings, extra_args: list[str] | None = None, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", "publisher", "--root", str(ROOT), "--base-uri", settings.base_uri,
                 "--dist", str(settings.dist_dir), "serve", "--host", "127.0.0.1", "--port", str(self.port),
@@ -134,3 +136,64 @@ def live_server(settings: Settings, built) -> Iterator[LiveServer]:
     server = LiveServer(settings)
     yield server
     server.stop()
+
+
+class StaticServer:
+    """The static export under nginx, started as the README says: `make serve-static HOST=… PORT=…`
+    (it exports the release when it has not been exported yet, and installs nginx when missing)."""
+
+    def __init__(self, settings: Settings, sparql_url: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.static_dir = settings.dist_dir / "static"
+        flags = f"--root {ROOT} --base-uri {settings.base_uri} --dist {settings.dist_dir}"
+        args = ["make", "--no-print-directory", "-C", str(ROOT), "serve-static", "HOST=127.0.0.1",
+                f"PORT={self.port}", f"STATIC={self.static_dir}", f"SPARQL_URL={sparql_url}",
+                f"PUBLISHER_FLAGS={flags}"]
+        # a session of its own: stopping it stops make's nginx too, and nothing else
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        self.log: list[str] = []
+        threading.Thread(target=self._drain, daemon=True).start()
+        deadline = time.monotonic() + 120  # the first start exports the release
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                time.sleep(0.2)
+                raise RuntimeError(f"make serve-static exited with {self.process.returncode}:\n{''.join(self.log)}")
+            try:
+                httpx.get(self.url + "/healthz", timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"nginx did not start within 120 s:\n{''.join(self.log)}")
+
+    def _drain(self) -> None:
+        for line in iter(self.process.stdout.readline, b""):
+            self.log.append(line.decode(errors="replace"))
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def static_server(settings: Settings, live_server: LiveServer) -> Iterator[StaticServer]:
+    """nginx serving the export of the same release as `live_server`; /sparql goes to `live_server`."""
+    server = StaticServer(settings, f"{live_server.url}/sparql")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["publisher-serve", "static-nginx"])
+def site_server(request: pytest.FixtureRequest):
+    """Each of the two ways of serving a release, for the tests that must hold for both."""
+    if request.param == "publisher-serve":
+        return request.getfixturevalue("live_server")
+    return request.getfixturevalue("static_server")

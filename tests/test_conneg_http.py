@@ -25,8 +25,8 @@ MANY = ", ".join(f"x/y{i}" for i in range(499)) + ", text/turtle;q=0.5"
     (MANY, 200, "text/turtle"),
     ("application/" + "x" * (8192 - len("application/")), 406, None),  # 8 KB, the case
 ], ids=["quoted_comma_in_profile", "compacted_profile", "500_ranges", "8_kb_type_matching_nothing"])
-def test_documents_answer_the_format_the_header_asks_for(live_server, accept, status, media_type):
-    r = httpx.get(live_server.url + DOC, headers={"accept": accept})
+def test_documents_answer_the_format_the_header_asks_for(site_server, accept, status, media_type):
+    r = httpx.get(site_server.url + DOC, headers={"accept": accept})
     assert r.status_code == status
     if media_type:
         assert r.headers["content-type"].split(";")[0] == media_type
@@ -36,10 +36,10 @@ def test_documents_answer_the_format_the_header_asks_for(live_server, accept, st
         assert "available" in r.text
 
 
-def test_the_500th_range_counts_on_the_catalogue_and_canned_queries_too(live_server):
-    catalog = httpx.get(live_server.url + "/catalog", headers={"accept": MANY})
+def test_the_500th_range_counts_on_the_catalogue_and_canned_queries_too(site_server):
+    catalog = httpx.get(site_server.url + "/catalog", headers={"accept": MANY})
     assert catalog.status_code == 200 and catalog.headers["content-type"].startswith("text/turtle")
-    canned = httpx.get(live_server.url + "/queries/members-per-network",
+    canned = httpx.get(site_server.url + "/queries/members-per-network",
                        headers={"accept": ", ".join(f"x/y{i}" for i in range(499)) + ", text/csv;q=0.5"})
     assert canned.status_code == 200 and canned.headers["content-type"].startswith("text/csv")
 
@@ -48,14 +48,14 @@ def test_the_500th_range_counts_on_the_catalogue_and_canned_queries_too(live_ser
                                   "/queries/members-per-network", "/data/observations.csv",
                                   "/dumps/klimatsamarbeten.ttl", "/nowhere"])
 @pytest.mark.parametrize("header", ["accept", "accept-language"])
-def test_an_over_long_negotiation_header_is_refused_with_431_saying_why(live_server, path, header):
+def test_an_over_long_negotiation_header_is_refused_with_431_saying_why(site_server, path, header):
     item = "text/html" if header == "accept" else "en"
     # just over the negotiation limit, under the 32 KB of header fields the HTTP layer refuses itself
     value = ", ".join([item] * (MAX_HEADER // (len(item) + 2) + 10))
     for method in ("GET", "HEAD"):
-        r = httpx.request(method, live_server.url + path, headers={header: value})
+        r = httpx.request(method, site_server.url + path, headers={header: value})
         assert r.status_code == 431, (method, path)
         assert r.headers["content-type"] == "text/plain; charset=utf-8"
         if method == "GET":
             assert f"{len(value)} characters" in r.text and f"at most {MAX_HEADER}" in r.text
-    assert httpx.get(live_server.url + path, headers={header: value[:MAX_HEADER].rstrip(", ")}).status_code != 431
+    assert httpx.get(site_server.url + path, headers={header: value[:MAX_HEADER].rstrip(", ")}).status_code != 431

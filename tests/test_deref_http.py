@@ -1,4 +1,5 @@
-"""Dereferencing over real HTTP: `publisher serve` under uvicorn on 127.0.0.1, real clients."""
+"""Dereferencing over real HTTP, against both ways of serving a release (`site_server`): `publisher serve`
+under uvicorn and the static export under nginx (`make serve-static`), on 127.0.0.1, real clients."""
 
 from __future__ import annotations
 
@@ -62,8 +63,8 @@ def test_client_table_is_complete():
 
 
 @pytest.mark.parametrize(("accept", "fmt"), [c[1:] for c in CLIENTS], ids=[c[0] for c in CLIENTS])
-def test_thing_uri_answers_303_to_the_document_the_client_asked_for(live_server, accept, fmt):
-    r = get(live_server, "/id/municipality/0136", accept=accept)
+def test_thing_uri_answers_303_to_the_document_the_client_asked_for(site_server, accept, fmt):
+    r = get(site_server, "/id/municipality/0136", accept=accept)
     assert r.status_code == 303
     expected = "/doc/municipality/0136" + ("" if fmt == "html" else f".{fmt}")
     assert r.headers["location"] == expected
@@ -72,8 +73,8 @@ def test_thing_uri_answers_303_to_the_document_the_client_asked_for(live_server,
 
 
 @pytest.mark.parametrize(("accept", "fmt"), [c[1:] for c in CLIENTS], ids=[c[0] for c in CLIENTS])
-def test_document_url_negotiates_exact_media_type(live_server, accept, fmt):
-    r = get(live_server, "/doc/municipality/0136", accept=accept)
+def test_document_url_negotiates_exact_media_type(site_server, accept, fmt):
+    r = get(site_server, "/doc/municipality/0136", accept=accept)
     assert r.status_code == 200
     assert r.headers["content-type"] == CONTENT_TYPES[fmt]
     assert r.headers["vary"] == "Accept, Accept-Language"
@@ -82,8 +83,8 @@ def test_document_url_negotiates_exact_media_type(live_server, accept, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "jsonld", "rdf", "nt"])
-def test_rdf_variants_parse_back_with_the_resource_triples(live_server, fmt):
-    r = get(live_server, f"/doc/membership/haninge--sveriges-ekokommuner.{fmt}", accept=FIREFOX)  # suffix wins
+def test_rdf_variants_parse_back_with_the_resource_triples(site_server, fmt):
+    r = get(site_server, f"/doc/membership/haninge--sveriges-ekokommuner.{fmt}", accept=FIREFOX)  # suffix wins
     assert r.headers["content-type"] == CONTENT_TYPES[fmt]
     assert "vary" not in r.headers  # a fixed-format URL never negotiates
     g = Graph().parse(data=r.content, format=RDFLIB_FORMATS[fmt])
@@ -94,36 +95,36 @@ def test_rdf_variants_parse_back_with_the_resource_triples(live_server, fmt):
     assert (URIRef(BASE + "doc/membership/haninge--sveriges-ekokommuner"), FOAF.primaryTopic, MEMBERSHIP) in g
 
 
-def test_rdflib_as_a_client_follows_the_303_and_gets_the_description(live_server):
-    g = Graph().parse(live_server.url + "/id/organisation/sveriges-ekokommuner")
+def test_rdflib_as_a_client_follows_the_303_and_gets_the_description(site_server):
+    g = Graph().parse(site_server.url + "/id/organisation/sveriges-ekokommuner")
     sekom = URIRef(BASE + "id/organisation/sveriges-ekokommuner")
     assert (sekom, ORG.hasMember, HANINGE) in g
     assert (MEMBERSHIP, ORG.organization, sekom) in g  # incoming: the network's memberships
 
 
-def test_vocabulary_namespace_and_terms_dereference(live_server):
-    assert get(live_server, "/def/", accept="text/turtle").headers["location"] == "/doc/def.ttl"
-    assert get(live_server, "/def/Municipality", accept=FIREFOX).headers["location"] == "/doc/def/Municipality"
-    g = Graph().parse(data=get(live_server, "/doc/def/Municipality.ttl").content, format="turtle")
+def test_vocabulary_namespace_and_terms_dereference(site_server):
+    assert get(site_server, "/def/", accept="text/turtle").headers["location"] == "/doc/def.ttl"
+    assert get(site_server, "/def/Municipality", accept=FIREFOX).headers["location"] == "/doc/def/Municipality"
+    g = Graph().parse(data=get(site_server, "/doc/def/Municipality.ttl").content, format="turtle")
     assert (URIRef(BASE + "def/Municipality"), URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
             ORG.FormalOrganization) in g
-    page = get(live_server, "/doc/def", accept=FIREFOX, accept_language="en")
+    page = get(site_server, "/doc/def", accept=FIREFOX, accept_language="en")
     assert page.status_code == 200 and "Municipality" in page.text and "organisation number" in page.text
 
 
-def test_format_parameter_overrides_accept(live_server):
-    r = get(live_server, "/doc/municipality/0136?format=jsonld", accept=FIREFOX)
+def test_format_parameter_overrides_accept(site_server):
+    r = get(site_server, "/doc/municipality/0136?format=jsonld", accept=FIREFOX)
     assert r.headers["content-type"] == "application/ld+json"
-    assert get(live_server, "/id/municipality/0136?format=nt").headers["location"] == "/doc/municipality/0136.nt"
-    assert get(live_server, "/doc/municipality/0136?format=application/ld+json").headers["content-type"] == \
+    assert get(site_server, "/id/municipality/0136?format=nt").headers["location"] == "/doc/municipality/0136.nt"
+    assert get(site_server, "/doc/municipality/0136?format=application/ld+json").headers["content-type"] == \
         "application/ld+json"
-    bad = get(live_server, "/doc/municipality/0136?format=pdf")
+    bad = get(site_server, "/doc/municipality/0136?format=pdf")
     assert bad.status_code == 400 and "ttl" in bad.text
 
 
-def test_unsatisfiable_accept_is_406_listing_the_formats(live_server):
+def test_unsatisfiable_accept_is_406_listing_the_formats(site_server):
     for path in ("/id/municipality/0136", "/doc/municipality/0136"):
-        r = get(live_server, path, accept="image/png")
+        r = get(site_server, path, accept="image/png")
         assert r.status_code == 406
         for media in ("text/html", "text/turtle", "application/ld+json", "application/rdf+xml",
                       "application/n-triples"):
@@ -136,10 +137,10 @@ def test_unsatisfiable_accept_is_406_listing_the_formats(live_server):
     ("text/turtle", "text/plain", "404:"),
     (None, "text/plain", "404:"),
 ])
-def test_unknown_uri_is_404_in_the_negotiated_form(live_server, accept, ctype, marker):
+def test_unknown_uri_is_404_in_the_negotiated_form(site_server, accept, ctype, marker):
     for path in ("/id/municipality/9999", "/doc/municipality/9999", "/doc/municipality/0136.pdf", "/def/Nothing",
                  "/nowhere"):
-        r = get(live_server, path, accept=accept)
+        r = get(site_server, path, accept=accept)
         assert r.status_code == 404, path
         assert r.headers["content-type"].startswith(ctype), path
         assert marker in r.text, path
@@ -160,50 +161,50 @@ GARBAGE = [
 
 
 @pytest.mark.parametrize("headers", GARBAGE, ids=[f"garbage{i}" for i in range(len(GARBAGE))])
-def test_garbage_headers_never_cause_a_5xx(live_server, headers):
+def test_garbage_headers_never_cause_a_5xx(site_server, headers):
     for path in ("/", "/id/municipality/0136", "/doc/municipality/0136", "/doc/municipality/0136.html",
                  "/doc/x?format=%ff%00", "/doc/municipality/0136?lang=%00&format="):
-        r = httpx.get(live_server.url + path, headers={k: v.encode() for k, v in headers.items()})
+        r = httpx.get(site_server.url + path, headers={k: v.encode() for k, v in headers.items()})
         assert r.status_code < 500, (path, headers, r.status_code)
         assert "Traceback" not in r.text
 
 
-def test_garbage_query_strings_never_cause_a_5xx(live_server):
+def test_garbage_query_strings_never_cause_a_5xx(site_server):
     for query in ("format=%ff", "lang=%ff%fe", "format=text/turtle&format=html", "lang=en&lang=sv&lang=xx",
                   "&&&==", "format=" + "x" * 5000):
-        r = httpx.get(live_server.url + "/doc/municipality/0136?" + query)
+        r = httpx.get(site_server.url + "/doc/municipality/0136?" + query)
         assert r.status_code < 500, query
 
 
-def test_head_is_get_without_a_body(live_server):
+def test_head_is_get_without_a_body(site_server):
     for path in ("/doc/municipality/0136", "/doc/municipality/0136.html", "/id/municipality/0136", "/"):
-        g = httpx.get(live_server.url + path, headers={"accept": FIREFOX})
-        h = httpx.head(live_server.url + path, headers={"accept": FIREFOX})
+        g = httpx.get(site_server.url + path, headers={"accept": FIREFOX})
+        h = httpx.head(site_server.url + path, headers={"accept": FIREFOX})
         assert h.status_code == g.status_code and h.content == b""
         assert h.headers.get("etag") == g.headers.get("etag")
         assert h.headers.get("content-length") == g.headers.get("content-length")
 
 
-def test_options_and_cors_never_with_credentials(live_server):
-    r = httpx.request("OPTIONS", live_server.url + "/doc/municipality/0136",
+def test_options_and_cors_never_with_credentials(site_server):
+    r = httpx.request("OPTIONS", site_server.url + "/doc/municipality/0136",
                       headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET",
                                "Access-Control-Request-Headers": "if-none-match"})
     assert r.status_code == 204
     assert r.headers["access-control-allow-origin"] == "*"
     assert "GET" in r.headers["access-control-allow-methods"] and "GET" in r.headers["allow"]
     assert "access-control-allow-credentials" not in r.headers
-    g = get(live_server, "/doc/municipality/0136", origin="https://example.org")
+    g = get(site_server, "/doc/municipality/0136", origin="https://example.org")
     assert g.headers["access-control-allow-origin"] == "*" and "access-control-allow-credentials" not in g.headers
     assert "ETag" in g.headers["access-control-expose-headers"]
 
 
-def test_other_methods_are_405(live_server):
-    r = httpx.post(live_server.url + "/doc/municipality/0136", content=b"x")
+def test_other_methods_are_405(site_server):
+    r = httpx.post(site_server.url + "/doc/municipality/0136", content=b"x")
     assert r.status_code == 405 and "GET" in r.headers["allow"]
 
 
-def test_link_headers_and_link_elements_name_every_format_and_the_canonical_page(live_server):
-    r = get(live_server, "/doc/municipality/0136", accept=FIREFOX)
+def test_link_headers_and_link_elements_name_every_format_and_the_canonical_page(site_server):
+    r = get(site_server, "/doc/municipality/0136", accept=FIREFOX)
     link = r.headers["link"]
     for ext, media in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("rdf", "application/rdf+xml"),
                        ("nt", "application/n-triples")):
@@ -211,78 +212,78 @@ def test_link_headers_and_link_elements_name_every_format_and_the_canonical_page
         assert f'<link rel="alternate" type="{media}" href="/doc/municipality/0136.{ext}"' in r.text
     assert '</doc/municipality/0136>; rel="canonical"' in link
     assert '<link rel="canonical" href="/doc/municipality/0136">' in r.text
-    assert "Link" in get(live_server, "/doc/municipality/0136.ttl").headers["access-control-expose-headers"]
+    assert "Link" in get(site_server, "/doc/municipality/0136.ttl").headers["access-control-expose-headers"]
 
 
-def test_strong_etag_304_and_if_modified_since(live_server, built):
-    r = get(live_server, "/doc/municipality/0136.ttl")
+def test_strong_etag_304_and_if_modified_since(site_server, built):
+    r = get(site_server, "/doc/municipality/0136.ttl")
     etag = r.headers["etag"]
     assert etag.startswith(f'"{built.version}-') and not etag.startswith("W/")
     assert "max-age" in r.headers["cache-control"]
-    not_modified = get(live_server, "/doc/municipality/0136.ttl", if_none_match=etag)
+    not_modified = get(site_server, "/doc/municipality/0136.ttl", if_none_match=etag)
     assert not_modified.status_code == 304 and not_modified.content == b""
     assert not_modified.headers["etag"] == etag
-    assert get(live_server, "/doc/municipality/0136.ttl", if_none_match='"other"').status_code == 200
+    assert get(site_server, "/doc/municipality/0136.ttl", if_none_match='"other"').status_code == 200
     last = email.utils.parsedate_to_datetime(r.headers["last-modified"])
-    assert get(live_server, "/doc/municipality/0136.ttl",
+    assert get(site_server, "/doc/municipality/0136.ttl",
                if_modified_since=email.utils.format_datetime(last, usegmt=True)).status_code == 304
     # representations of one resource never share an ETag
-    etags = {get(live_server, f"/doc/municipality/0136.{ext}").headers["etag"]
+    etags = {get(site_server, f"/doc/municipality/0136.{ext}").headers["etag"]
              for ext in ("ttl", "nt", "rdf", "jsonld")}
-    etags |= {get(live_server, "/doc/municipality/0136.html", accept_language=lang).headers["etag"]
+    etags |= {get(site_server, "/doc/municipality/0136.html", accept_language=lang).headers["etag"]
               for lang in ("sv", "en")}
     assert len(etags) == 6
 
 
-def test_html_language_by_accept_language_and_switch(live_server):
-    sv = get(live_server, "/doc/municipality/0136", accept=FIREFOX, accept_language="sv-SE,sv;q=0.9")
-    en = get(live_server, "/doc/municipality/0136", accept=FIREFOX, accept_language="en-US,en;q=0.9")
+def test_html_language_by_accept_language_and_switch(site_server):
+    sv = get(site_server, "/doc/municipality/0136", accept=FIREFOX, accept_language="sv-SE,sv;q=0.9")
+    en = get(site_server, "/doc/municipality/0136", accept=FIREFOX, accept_language="en-US,en;q=0.9")
     assert '<html lang="sv">' in sv.text and "medlem sedan 2007" in sv.text
     assert '<html lang="en">' in en.text and "member since 2007" in en.text
     assert sv.headers["content-language"] == "sv" and en.headers["content-language"] == "en"
     assert "Accept-Language" in sv.headers["vary"]
-    forced = get(live_server, "/doc/municipality/0136?lang=en", accept=FIREFOX, accept_language="sv")
+    forced = get(site_server, "/doc/municipality/0136?lang=en", accept=FIREFOX, accept_language="sv")
     assert '<html lang="en">' in forced.text
     assert 'href="/doc/organisation/sveriges-ekokommuner?lang=en"' in forced.text  # the choice sticks
     assert 'href="/doc/municipality/0136?lang=sv"' in sv.text and 'href="/doc/municipality/0136?lang=en"' in sv.text
 
 
-def test_html_page_shows_sources_with_dates_formats_and_a_sparql_link(live_server, settings):
-    page = get(live_server, "/doc/municipality/0136.html", accept_language="en").text
+def test_html_page_shows_sources_with_dates_formats_and_a_sparql_link(site_server, settings):
+    page = get(site_server, "/doc/municipality/0136.html", accept_language="en").text
     assert "last modified" in page and "2018-05-17" in page
     assert "/sparql?query=DESCRIBE%20%3Chttp%3A%2F%2F127.0.0.1%3A8000%2Fid%2Fmunicipality%2F0136%3E" in page
     assert '<script type="application/ld+json">' in page
     keys = json.loads((settings.current_release / "pages" / "site.json").read_text())["documents"]
-    pages = [get(live_server, f"/doc/{key}.html").text for key in keys
+    pages = [get(site_server, f"/doc/{key}.html").text for key in keys
              if key.startswith(("dataset/", "contact/"))]  # where the contact point's e-mail is
     assert any("mailto:" in p for p in pages)
     assert not any('href="mailto:' in p for p in pages)  # shown as text, never as a link
-    network = get(live_server, "/doc/organisation/sveriges-ekokommuner.html", accept_language="sv").text
+    network = get(site_server, "/doc/organisation/sveriges-ekokommuner.html", accept_language="sv").text
     assert "Haninge kommun" in network and "medlem sedan 2007" in network
 
 
-def test_html_links_resolve(live_server):
-    page = get(live_server, "/doc/municipality/0136.html").text
+def test_html_links_resolve(site_server):
+    page = get(site_server, "/doc/municipality/0136.html").text
     hrefs = sorted({h for h in re.findall(r'href="(/doc/[^"#]*)', page)})
     assert len(hrefs) > 10
     for href in hrefs:
-        assert get(live_server, href.replace("&amp;", "&"), accept=FIREFOX).status_code == 200, href
+        assert get(site_server, href.replace("&amp;", "&"), accept=FIREFOX).status_code == 200, href
 
 
-def test_landing_page_presents_networks_municipalities_dumps_and_services(live_server):
-    r = get(live_server, "/", accept=FIREFOX, accept_language="en")
+def test_landing_page_presents_networks_municipalities_dumps_and_services(site_server):
+    r = get(site_server, "/", accept=FIREFOX, accept_language="en")
     assert r.status_code == 200 and r.headers["vary"] == "Accept, Accept-Language" and r.headers["etag"]
     for href in ('/doc/organisation/sveriges-ekokommuner', '/doc/municipality/0136', '/sparql', '/catalog',
                  '/.well-known/void', '/dumps/klimatsamarbeten.ttl', '/sitemap.xml'):
         assert f'href="{href}"' in r.text, href
     assert "Networks and collaborations" in r.text
     assert f'<{BASE}.well-known/void>; rel="describedby"' in r.headers["link"]
-    assert "Nätverk och samarbeten" in get(live_server, "/", accept_language="sv").text
+    assert "Nätverk och samarbeten" in get(site_server, "/", accept_language="sv").text
 
 
-def test_sitemap_and_robots(live_server):
-    sitemap = get(live_server, "/sitemap.xml")
+def test_sitemap_and_robots(site_server):
+    sitemap = get(site_server, "/sitemap.xml")
     assert sitemap.status_code == 200 and sitemap.headers["content-type"].startswith("application/xml")
     assert f"<loc>{BASE}doc/municipality/0136</loc>" in sitemap.text and sitemap.text.count("<loc>") > 100
-    robots = get(live_server, "/robots.txt")
+    robots = get(site_server, "/robots.txt")
     assert robots.status_code == 200 and f"Sitemap: {BASE}sitemap.xml" in robots.text

@@ -32,7 +32,7 @@ ROUTE_CLASSES = [
     "/data/observations.csv", "/data/observations.json", "/data/indicator/vaxthusgaser-per-invanare.csv",
     "/data/municipality/0126.json",
     "/catalog", "/catalog?_profile=dcat-ap", "/.well-known/void",
-    "/dumps/", "/dumps/SHA256SUMS", "/dumps/manifest.json",
+    "/dumps/", "/dumps/SHA256SUMS", "/dumps/manifest.json", "/releases/0000/SHA256SUMS",
     "/static/yasgui/yasgui.min.js", "/static/yasgui/yasgui.min.css",
     # errors answer HEAD like GET too
     "/nowhere", "/doc/nothing", "/dumps/nope.ttl", "/queries/nope", "/data/nope.csv", "/static/yasgui/nope.js",
@@ -91,17 +91,17 @@ def test_every_route_class_of_the_app_is_walked(settings, built):
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_head_answers_like_get_on_every_route_class(live_server, variant):
+def test_head_answers_like_get_on_every_route_class(site_server, variant):
     with httpx.Client(timeout=30) as client:
         for path in ROUTE_CLASSES:
-            head_matches_get(client, live_server.url + path, VARIANTS[variant])
+            head_matches_get(client, site_server.url + path, VARIANTS[variant])
 
 
-def test_head_answers_like_get_on_every_catalogue_download_and_listed_file(live_server):
+def test_head_answers_like_get_on_every_catalogue_download_and_listed_file(site_server):
     with httpx.Client(timeout=30) as client:
-        downloads, access = catalogue_urls(client, live_server.url)
+        downloads, access = catalogue_urls(client, site_server.url)
         assert len(downloads) == 18  # the catalogue's distributions (test_catalog_web.DISTRIBUTIONS)
-        files = listed_files(client, live_server.url)
+        files = listed_files(client, site_server.url)
         assert len(files) > 100
         for url in sorted(downloads | access | set(files)):
             for headers in VARIANTS.values():
@@ -110,10 +110,10 @@ def test_head_answers_like_get_on_every_catalogue_download_and_listed_file(live_
             assert head.status_code == 200 and head.headers["accept-ranges"] == "bytes", url
 
 
-def test_head_answers_like_get_when_the_copy_is_current(live_server):
+def test_head_answers_like_get_when_the_copy_is_current(site_server):
     """If-None-Match / If-Modified-Since with the validators of the GET: 304 for both methods."""
     with httpx.Client(timeout=30) as client:
-        urls = [live_server.url + p for p in ROUTE_CLASSES] + listed_files(client, live_server.url)
+        urls = [site_server.url + p for p in ROUTE_CLASSES] + listed_files(client, site_server.url)
         current = 0
         for url in urls:
             first = client.get(url)

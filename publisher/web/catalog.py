@@ -13,6 +13,7 @@ The build wrote each profile's whole catalogue into the release; this module onl
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -149,7 +150,11 @@ def page_graph(graph: Graph, catalog: URIRef, page: int, size: int, minter: Mint
 
 
 def serialise(graph: Graph, fmt: RdfFormat, context: dict) -> bytes:
-    ordered = Graph(store="SimpleMemory")  # sorted insertion: the same bytes every time
+    """The same bytes for the same graph in every process (replicas must send the same ETags):
+    triples added in sorted order, the prefixes rdflib would invent (ns1, ns2, …) given in the
+    order of the IRIs they stand for, not of Python's per-process set hashing, and the JSON-LD's
+    unordered arrays sorted."""
+    ordered = Graph(store="SimpleMemory")
     for prefix, ns in graph.namespaces():
         ordered.bind(prefix, ns)
     for triple in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
@@ -158,8 +163,25 @@ def serialise(graph: Graph, fmt: RdfFormat, context: dict) -> bytes:
         lines = sorted({x for x in ordered.serialize(format="nt").splitlines() if x.strip()})
         return ("\n".join(lines) + "\n").encode()
     if fmt.key == "jsonld":
-        return ordered.serialize(format="json-ld", context=context, auto_compact=True).encode()
+        text = ordered.serialize(format="json-ld", context=context, auto_compact=True)
+        return (json.dumps(_sorted_arrays(json.loads(text)), indent=2, sort_keys=True, ensure_ascii=False)
+                + "\n").encode()
+    names = {p for _, p, _ in ordered} | {o for _, p, o in ordered if p == RDF.type and isinstance(o, URIRef)}
+    for name in sorted(names):
+        with contextlib.suppress(ValueError, KeyError):
+            ordered.namespace_manager.compute_qname(name, generate=True)
     return ordered.serialize(format=fmt.rdflib, encoding="utf-8")
+
+
+def _sorted_arrays(value):
+    """JSON-LD with every array in a canonical order, except @list (an RDF list keeps its order) and
+    @context (a later context overrides an earlier one)."""
+    if isinstance(value, dict):
+        return {k: (v if k in ("@list", "@context") else _sorted_arrays(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_arrays(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
 
 
 # --- the routes ------------------------------------------------------------------------------

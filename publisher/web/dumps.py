@@ -2,6 +2,7 @@
 
     /dumps/          the file table as JSON (name -> bytes, sha256, media_type), with the version
     /dumps/<name>    a file the manifest lists (pages/… included), manifest.json or SHA256SUMS
+    /releases/<version>/<name>  the same file under a versioned path: `Cache-Control: immutable`
 
 Everything SHA256SUMS and the manifest list is downloadable at that relative path, so
 `sha256sum -c SHA256SUMS` verifies a copy fetched from here (the query store's database is in
@@ -31,11 +32,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from .caching import conditional_response, strong_etag, validator_headers
+from .caching import DEFAULT_CACHE_CONTROL, conditional_response, strong_etag, validator_headers
 from .release import Release
 
 COMMON = {"X-Content-Type-Options": "nosniff", "Access-Control-Allow-Origin": "*",
           "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Range, Accept-Ranges, Repr-Digest"}
+IMMUTABLE = "public, max-age=31536000, immutable"  # /releases/<version>/…: a release's files never change
 
 
 class DumpFile(FileResponse):
@@ -81,6 +83,17 @@ def dumps_router(release: Release) -> APIRouter:
 
     @router.api_route("/dumps/{name:path}", methods=["GET", "HEAD"])
     def dump(name: str, request: Request) -> Response:
+        return answer(name, request, DEFAULT_CACHE_CONTROL)
+
+    @router.api_route("/releases/{version}/{name:path}", methods=["GET", "HEAD"])
+    def versioned(version: str, name: str, request: Request) -> Response:
+        """The same files under a path naming the release: they never change, so caches keep them."""
+        if version != release.version:
+            raise HTTPException(404, f"this server has release {release.version}, not {version}; "
+                                     "the current files are listed at /dumps/")
+        return answer(name, request, IMMUTABLE)
+
+    def answer(name: str, request: Request, cache_control: str) -> Response:
         path = release.file(name)
         if path is None or not path.is_file():
             raise HTTPException(404, f"no file {name!r} in this release; the list is at /dumps/")
@@ -88,7 +101,8 @@ def dumps_router(release: Release) -> APIRouter:
             etags[name] = strong_etag(path.read_bytes(), release.version)
         etag = etags[name]
         info = release.files.get(name, {})
-        headers = {**COMMON, **validator_headers(etag, release.last_modified), "Accept-Ranges": "bytes"}
+        headers = {**COMMON, **validator_headers(etag, release.last_modified, cache_control=cache_control),
+                   "Accept-Ranges": "bytes"}
         if "sha256" in info:  # RFC 9530: base64 of the raw digest
             headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(info['sha256'])).decode()}:"
         return conditional(request, etag, headers) or DumpFile(path, media_type=media_type_of(name, info),

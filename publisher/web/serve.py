@@ -7,6 +7,7 @@ import uvicorn
 from ..settings import Settings
 from .access_log import AccessLog
 from .app import create_app
+from .health import ReleaseLayer
 from .http_limits import HeadLimits, limited_protocol
 from .sparql_config import SparqlConfig
 from .supervisor import Supervisor, listening_socket
@@ -21,7 +22,9 @@ def serve(settings: Settings, host: str, port: int, sparql: SparqlConfig | None 
     service = getattr(app.state, "sparql", None)
     front = getattr(app.state, "sparql_front", None)
     head = HeadLimits(target_bytes=3 * sparql.max_query_length + 8 * 1024, head_seconds=header_timeout)
-    config = uvicorn.Config(AccessLog(front(app) if front else app), log_level="info", access_log=False,
+    served = ReleaseLayer(front(app) if front else app, app.state.release,
+                          service.store_path if service else None)
+    config = uvicorn.Config(AccessLog(served), log_level="info", access_log=False,
                             proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or None,
                             loop="uvloop", http=limited_protocol(head),
                             timeout_graceful_shutdown=int(sparql.timeout) + 5)

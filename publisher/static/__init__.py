@@ -1,0 +1,1 @@
+"""The site as static files behind a web server (`publisher export-static`)."""
