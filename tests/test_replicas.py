@@ -143,11 +143,16 @@ def test_a_replica_killed_under_load_costs_no_request_and_is_taken_back(replicas
     stop, results = threading.Event(), []
     runner = threading.Thread(target=lambda: asyncio.run(load(url, stop, results)))
     runner.start()
+    def wait_for(count: int) -> None:  # a number of answers, not a time: the machine may be busy
+        deadline = time.monotonic() + 60
+        while len(results) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     try:
-        time.sleep(1.0)
+        wait_for(100)
         before_kill = len(results)
         kill_replica(servers["b"])
-        time.sleep(1.0)
+        wait_for(before_kill + 100)
         during_outage = len(results) - before_kill
         servers["b"] = LiveServer(settings, port=servers["b"].port)  # restarted on its port
         restarted_at = len(servers["b"].log)
