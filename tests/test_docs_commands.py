@@ -26,7 +26,8 @@ SPARQL = [b for b in ALL if b.language == "sparql"]
 # command -> why it is not run by this test, and what runs it instead
 NOT_RUN_HERE = {
     "make run     # set up .venv, build + validate the dataset, serve it on http://127.0.0.1:8000":
-        "serves until stopped and builds into the working copy's dist/: test_make_run_is_serve_build_on_the_documented_address checks what it runs",
+        "serves until stopped and builds into the working copy's dist/: "
+        "test_make_run_is_serve_build_on_the_documented_address checks what it runs",
     "make test    # set up everything the tests need and run the whole test suite":
         "it is this suite (.ci/run runs it)",
 }

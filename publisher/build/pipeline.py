@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..errors import ValidationFailure
+from ..release.labels import TermLabels
 from ..settings import Settings
 from ..uris import Minter
 from .catalogue import write_catalogue
@@ -24,6 +25,7 @@ from .integrity import ONTOLOGY_GRAPH, check_integrity, quads, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
 from .store import STORE_DIR, write_store
+from .term_labels import FALLBACKS_FILE, REVIEWED_FILE, input_files, load_term_labels, report_fallbacks
 from .to_rdf import ontology_graph, to_rdf
 from .validate import ValidationResult, data_store, shapes_graph, validate
 from .workspace import claim, io_error
@@ -55,6 +57,7 @@ def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] 
         h.update(f"data/{name}\0".encode() + payload)
     for folder, pattern in (
         (settings.ontology_dir, "*.ttl"),
+        (settings.ontology_dir, "*.yaml"),
         (settings.shapes_dir, "*.ttl"),
         (settings.shapes_dir, "catalog/*.ttl"),
         (PACKAGE_DIR, "**/*.py"),
@@ -63,6 +66,9 @@ def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] 
     ):
         for path in sorted(folder.glob(pattern)):
             h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    if settings.vocabularies_dir is not None:
+        for path in input_files(settings.vocabularies_dir):
+            h.update(f"vocabularies/{path.name}\0".encode() + (path.read_bytes() if path.exists() else b""))
     return h.hexdigest()[:16]
 
 
@@ -166,6 +172,13 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
         os.close(lock)
 
 
+def term_labels(settings: Settings, progress: Progress) -> TermLabels:
+    if settings.vocabularies_dir is None:
+        progress("      labels of reused terms: vocabularies_dir not set, only ontology/" + REVIEWED_FILE)
+        return load_term_labels(None, settings.ontology_dir, settings.base_uri)
+    return load_term_labels(settings.vocabularies_dir, settings.ontology_dir, settings.base_uri)
+
+
 def _build(settings: Settings, progress: Progress) -> BuildResult:
     step = _Steps(progress, 5)
     prepared = prepare(settings, step)
@@ -197,8 +210,10 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
 
         # the catalogue's distributions, services, publisher and contact dereference like everything else
         graph += catalog_graph  # in place: a copy of a large graph costs as much memory again
+        terms = term_labels(settings, progress)
         write_representations(writer, graph, ontology, settings.base_uri, version, context, figures,
-                              prepared.observations)
+                              prepared.observations, terms)
+        writer.write(FALLBACKS_FILE, report_fallbacks(terms, settings.base_uri, progress).encode())
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")
