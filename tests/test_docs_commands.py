@@ -92,4 +92,4 @@ def test_documented_sparql_queries_answer_with_rows(block, live_server):
 
 def test_make_run_is_serve_build_on_the_documented_address():
     dry = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert "publisher serve --build --host 127.0.0.1 --port 8000" in dry, dry
+    assert "publisher --base-uri http://127.0.0.1:8000/ serve --build --host 127.0.0.1 --port 8000" in dry, dry

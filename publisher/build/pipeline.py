@@ -47,6 +47,18 @@ class BuildResult:
     release: Path | None
     triples: int
     validation: ValidationResult
+    catalogue: dict | None = None  # the manifest's "catalog": each profile's check, with its counts
+
+    def summary(self) -> str:
+        """What every check reported: the data's shapes, then each catalogue profile's."""
+        checks = [("data", self.validation.violations, self.validation.warnings)]
+        for token, profile in sorted(((self.catalogue or {}).get("profiles") or {}).items()):
+            if profile.get("checked"):
+                checks.append((f"catalogue {token}", profile.get("violations", 0), profile.get("warnings", 0)))
+        warnings = sum(w for _, _, w in checks)
+        parts = ", ".join(f"{name} {v} violation{'s' if v != 1 else ''}/{w} warning{'s' if w != 1 else ''}"
+                          for name, v, w in checks)
+        return f"{warnings} warning{'s' if warnings != 1 else ''} ({parts})"
 
 
 def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] | None = None) -> str:
@@ -234,4 +246,4 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
         writer.discard()
         raise
     step.done(f"release {version} is now {settings.current_release}")
-    return BuildResult(version, release, counts[DATASET_STEM], result)
+    return BuildResult(version, release, counts[DATASET_STEM], result, catalog)

@@ -73,8 +73,10 @@ class _Labels:
 
 def _value(term, base_uri: str, labels: _Labels) -> dict:
     if isinstance(term, URIRef):
+        key = doc_key(str(term), base_uri)
         return {"iri": str(term), "href": href_of(str(term), base_uri),
-                "label": labels.label(term) if labels.known(term, base_uri) else None}
+                "label": labels.label(term) if labels.known(term, base_uri) else None,
+                "name": key is not None and key != "def" and not key.startswith("def/")}
     assert isinstance(term, Literal)
     datatype = str(term.datatype) if term.datatype and term.datatype != XSD.string else None
     return {"text": str(term), "lang": term.language, "datatype": datatype}
