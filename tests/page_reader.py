@@ -38,6 +38,9 @@ READ_PAGE = r"""() => {
           overflow: Math.max(root.scrollWidth, document.body.scrollWidth) - root.clientWidth};
 }"""
 
+OVERFLOW = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)" \
+    " - document.documentElement.clientWidth"
+
 IRI = re.compile(r"https?://[^\s<>\"')]+")
 PREFIXED = re.compile(r"(?<![\w/.@-])([a-z][a-zA-Z0-9]*-?[a-zA-Z0-9]*):([A-Za-z_][\w-]*)")
 CAMEL = re.compile(r"(?<![\w/.#@-])[a-z]+[A-Z][a-zA-Z]*\b")

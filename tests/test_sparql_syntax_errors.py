@@ -22,7 +22,8 @@ def _parser_message(query: str) -> str:
                                       "line 1: SELEC ?x WHERE { ?x ?p ?o }\n        ^"]),
     ("SELECT ?x WHER { ?x ?p ?o }", ["'WHER' at line 1, column 11", "did you mean WHERE?"]),
     ("PREFIX ex: <http://e/>\nSELECT ?x WHERE {\n  ?x ex:p ?o .\n  FILTR(?o > 1)\n}",
-     ["line 4, column 11", "'FILTR' at line 4, column 3", "did you mean FILTER?", "line 4:   FILTR(?o > 1)\n          ^"]),
+     ["line 4, column 11", "'FILTR' at line 4, column 3", "did you mean FILTER?",
+      "line 4:   FILTR(?o > 1)\n          ^"]),
     ("SELECT ?x WHERE { ?x ?p ?o ", ["line 1, column 28: expected one of", "line 1: SELECT ?x WHERE { ?x ?p ?o"]),
 ])
 def test_a_malformed_query_is_explained_where_it_went_wrong(query, wanted):
