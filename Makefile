@@ -8,12 +8,16 @@ PORT ?= 8000
 STATIC ?= dist/static
 SPARQL_URL ?= http://127.0.0.1:8000/sparql
 PUBLISHER_FLAGS ?=
+# the base of every URI in the dataset: where `make run` serves it (docs/build.md: the base URI)
+BASE_URI ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/
 
 .DEFAULT_GOAL := help
 .PHONY: help setup browser nginx-js build validate run serve serve-static test lint clean bench-sparql
 
-help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
+help: ## list the targets (with this run's HOST, PORT and BASE_URI)
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -v host='$(HOST)' -v port='$(PORT)' -v base='$(BASE_URI)' \
+	  'BEGIN{FS=":.*?## "}{gsub(/\$$\(HOST\)/, host, $$2); gsub(/\$$\(PORT\)/, port, $$2); gsub(/\$$\(BASE_URI\)/, base, $$2); printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  variables: HOST=$(HOST) PORT=$(PORT) BASE_URI=$(BASE_URI) (e.g. make run PORT=8001)"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,16 +35,16 @@ setup: $(VENV)/.installed node_modules/.installed ## create .venv and node_modul
 browser: ## install Debian's Chromium for the headless-browser tests (idempotent)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
-build: setup ## load, validate and publish the dataset into dist/current
-	$(PUBLISHER) build
+build: setup ## load, validate and publish the dataset into dist/current, URIs under $(BASE_URI)
+	$(PUBLISHER) --base-uri $(BASE_URI) build
 
 validate: setup ## check the source data against the shapes without writing anything
 	$(PUBLISHER) validate
 
-run: setup ## build, validate and serve on http://$(HOST):$(PORT)
-	$(PUBLISHER) serve --build --host $(HOST) --port $(PORT)
+run: setup ## build, validate and serve on http://$(HOST):$(PORT)/ with URIs under $(BASE_URI)
+	$(PUBLISHER) --base-uri $(BASE_URI) serve --build --host $(HOST) --port $(PORT)
 
-serve: setup ## serve the last successful build
+serve: setup ## serve the last successful build on $(HOST):$(PORT) (warns if it was built for another address)
 	$(PUBLISHER) serve --host $(HOST) --port $(PORT)
 
 nginx-js: ## install Debian's nginx and its njs module for the static site (idempotent)

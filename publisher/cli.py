@@ -26,7 +26,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="publisher", description=__doc__.split("\n")[0])
     p.add_argument("--root", type=Path, default=Path.cwd(),
                    help="project folder holding data/, ontology/, shapes/ (default: current folder)")
-    p.add_argument("--base-uri", default=DEFAULT_BASE_URI,
+    p.add_argument("--base-uri", default=None,
                    help=f"base of every URI in the dataset, ending in '/' (default: {DEFAULT_BASE_URI})")
     p.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -47,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--build", action="store_true", help="build first, then serve")
+    serve.add_argument("--dev", action="store_true",
+                       help="development mode: serve the release on any host and port without warning that its "
+                            "URIs name another address")
     imp = sub.add_parser("import-observations",
                          help="convert a local export (Kolada JSON/CSV or our CSV) into data/observations/, checked")
     imp.add_argument("file", type=Path, help="the local file to import (never a URL: nothing is fetched)")
@@ -98,7 +101,7 @@ def parser() -> argparse.ArgumentParser:
 def settings_from(args: argparse.Namespace) -> Settings:
     root = args.root.resolve()
     overrides = {"dist_dir": args.dist.resolve()} if args.dist else {}
-    return Settings.from_root(root, base_uri=args.base_uri, **overrides)
+    return Settings.from_root(root, base_uri=args.base_uri or DEFAULT_BASE_URI, **overrides)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
             result = build(settings)
             print(f"built release {result.version}: {result.triples} triples, "
-                  f"{result.validation.warnings} warnings -> {settings.current_release}")
+                  f"{result.summary()} -> {settings.current_release}")
         if args.command == "export-static":
             from .static.export import export_static
 
@@ -148,7 +151,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: {exc}", file=sys.stderr)
                 return EXIT_BAD_INPUT
         if args.command == "serve":
+            from .web.base_check import mismatch_warning
+            from .web.release import open_release
             from .web.serve import serve
+
+            release_base = open_release(settings.current_release).manifest.get("base_uri", "")
+            warning = mismatch_warning(release_base, args.host, args.port, args.base_uri is not None, args.dev)
+            if warning:
+                print(warning, file=sys.stderr, flush=True)
             from .web.sparql_config import SparqlConfig, parse_extra_graph
 
             sparql = SparqlConfig(workers=args.query_workers, timeout=args.query_timeout, max_rows=args.max_rows,

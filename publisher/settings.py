@@ -11,6 +11,9 @@ from pathlib import Path
 from .errors import ConfigError
 
 DEFAULT_BASE_URI = "http://127.0.0.1:8000/"
+# the reused vocabularies' published labels, installed with the project's Node packages (`make setup`)
+VOCABULARIES_DIR = (Path(__file__).resolve().parent.parent / "node_modules" / "@zazuko" / "rdf-vocabularies"
+                    / "ontologies")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class Settings:
     - dcat_ap_shapes_dir: SEMIC's DCAT-AP 3.0.1 SHACL folder the build validates the DCAT-AP
       catalogue with (None or missing: that check is skipped, and the build says so).
     - catalog_page_size: datasets per page of /catalog (Hydra paging).
+    - vocabularies_dir: the N-Quads of the npm package @zazuko/rdf-vocabularies (`make setup`; the
+      project's node_modules), where the build reads the reused vocabularies' published labels.
     """
 
     base_uri: str
@@ -36,6 +41,7 @@ class Settings:
     keep_releases: int = 3
     dcat_ap_shapes_dir: Path | None = None
     catalog_page_size: int = 100
+    vocabularies_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.base_uri.startswith(("http://", "https://")) or not self.base_uri.endswith("/"):
@@ -60,6 +66,7 @@ class Settings:
             shapes_dir=root / "shapes",
             dist_dir=root / "dist",
             dcat_ap_shapes_dir=root.resolve().parent / "shared" / "conformance" / "dcat-ap-3.0.1" / "html" / "shacl",
+            vocabularies_dir=VOCABULARIES_DIR,
         )
         return replace(settings, **overrides) if overrides else settings
 

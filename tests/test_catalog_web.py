@@ -6,6 +6,7 @@ import hashlib
 
 import httpx
 import pytest
+from markupsafe import escape
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF
@@ -116,11 +117,13 @@ NEGOTIATION = [
     # (query, headers, status, media type, profile IRI)
     ("", {}, 200, "application/rdf+xml", SE),
     ("", {"Accept": "*/*"}, 200, "application/rdf+xml", SE),
-    ("", {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, 200, "application/rdf+xml", SE),
+    # a browser gets the HTML page (test_a_browser_gets_the_catalogue_as_a_page); the RDF stays one link away
+    ("?_mediatype=application/rdf%2Bxml", {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, 200,
+     "application/rdf+xml", SE),
+    ("?_profile=dcat-ap", {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, 200, "application/rdf+xml", AP),
     ("", {"Accept": "text/turtle"}, 200, "text/turtle", SE),
     ("", {"Accept": "application/ld+json"}, 200, "application/ld+json", SE),
     ("", {"Accept": "application/n-triples"}, 200, "application/n-triples", SE),
-    ("", {"Accept": "text/html"}, 406, None, None),
     ("", {"Accept-Profile": f"<{AP}>"}, 200, "application/rdf+xml", AP),
     ("", {"Accept-Profile": f"<{SE}>", "Accept": "text/turtle"}, 200, "text/turtle", SE),
     ("", {"Accept-Profile": f"<urn:example:unknown>, <{AP}>;q=0.5"}, 200, "application/rdf+xml", AP),
@@ -232,3 +235,30 @@ def test_accept_profile_is_split_outside_iris_and_read_in_full() -> None:
     assert parse_accept_profile("<urn:x:a,b>;q=0.4, <urn:y>") == [("urn:y", 1.0), ("urn:x:a,b", 0.4)]
     many = ", ".join(f"<urn:unknown:{i}>;q=0.1" for i in range(100)) + f", <{AP}>;q=0.5"
     assert parse_accept_profile(many)[0] == (AP, 0.5)  # the 101st item is not dropped
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/html,application/xhtml+xml,*/*;q=0.8"])
+def test_a_browser_gets_the_catalogue_as_a_page(live_server, accept):
+    """Issue 14: /catalog with Accept: text/html is a page listing every dataset and distribution."""
+    with httpx.Client(timeout=30) as client:
+        r = client.get(live_server.url + "/catalog", headers={"Accept": accept, "Accept-Language": "en"})
+        rdf = client.get(live_server.url + "/catalog", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
+    assert {v.strip() for v in r.headers["vary"].split(",")} >= {"Accept", "Accept-Profile", "Accept-Language"}
+    alternates = [x for x in r.headers["link"].split(", <") if 'rel="alternate"' in x]
+    assert len(alternates) == 8  # every profile in every RDF format
+    graph = Graph().parse(data=rdf.text, format="turtle")
+    page = r.text
+    for dist in set(graph.subjects(RDF.type, DCAT.Distribution)):
+        url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
+        assert f'href="{url}"' in page, url
+        size = graph.value(dist, DCAT.byteSize)
+        assert f"{int(size):,} bytes" in page, size  # English grouping (Babel, en)
+    for ds in set(graph.subjects(RDF.type, DCAT.Dataset)):
+        titles = {str(t) for t in graph.objects(ds, DCTERMS.title) if t.language == "en"}
+        assert any(str(escape(t)) in page for t in titles), titles
+    assert "SHA-256" in page and "CC0 1.0" in page
+    assert ">http://publications.europa.eu" not in page  # EU code values are shown by their labels
+    for token in ("dcat-ap-se", "dcat-ap"):
+        for media in ("application/rdf+xml", "text/turtle", "application/ld+json", "application/n-triples"):
+            assert f'href="/catalog?_profile={token}&amp;_mediatype={media.replace("+", "%2B")}"' in page

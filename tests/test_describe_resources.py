@@ -10,6 +10,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, TIME
 
 from publisher.build.to_rdf import ontology_graph
 from publisher.release.describe import describe, doc_key
+from publisher.release.labels import TERM_LABELS_FILE, TermLabels
 from publisher.release.page_models import href_of, page_model
 from publisher.web.pages import script_json, with_lang
 
@@ -25,6 +26,11 @@ HANINGE = URIRef(ID + "municipality/0136")
 def graphs(built, settings) -> tuple[Graph, Graph]:
     data = Graph().parse(settings.current_release / "klimatsamarbeten.ttl", format="turtle")
     return data, ontology_graph(ROOT / "ontology", BASE)
+
+
+@pytest.fixture(scope="module")
+def terms(built, settings) -> TermLabels:
+    return TermLabels.from_json((settings.current_release / TERM_LABELS_FILE).read_bytes())
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +103,8 @@ def test_vocabulary_documents(docs):
     assert len(docs["def"].graph) > 100  # the whole vocabulary
 
 
-def test_page_model_reads_memberships_as_people_do(docs, graphs):
-    model = page_model(docs["municipality/0136"], *graphs, BASE)
+def test_page_model_reads_memberships_as_people_do(docs, graphs, terms):
+    model = page_model(docs["municipality/0136"], *graphs, BASE, None, terms=terms)
     sekom = [m for m in model["memberships"] if m["other"]["iri"] == str(SEKOM)]
     assert sekom and sekom[0]["since"] == "2007" and sekom[0]["role"] == {"sv": "medlem", "en": "member"}
     sources = {s["iri"]: s for s in model["sources"]}
@@ -106,10 +112,10 @@ def test_page_model_reads_memberships_as_people_do(docs, graphs):
     json.dumps(model)  # plain data
 
 
-def test_non_http_iris_are_never_links(docs, graphs):
+def test_non_http_iris_are_never_links(docs, graphs, terms):
     found = []
     for doc in docs.values():
-        model = page_model(doc, *graphs, BASE)
+        model = page_model(doc, *graphs, BASE, None, terms=terms)
         for section in model["sections"]:
             for row in section["rows"]:
                 found += [v for v in row["values"] if v.get("iri", "").startswith("mailto:")]
@@ -148,7 +154,7 @@ def test_links_keep_an_explicit_language(href, lang, out):
     assert with_lang(href, lang) == out
 
 
-def test_every_internal_link_on_every_page_leads_to_a_document(docs, graphs):
+def test_every_internal_link_on_every_page_leads_to_a_document(docs, graphs, terms):
     keys = set(docs)
     hrefs = set()
 
@@ -163,14 +169,14 @@ def test_every_internal_link_on_every_page_leads_to_a_document(docs, graphs):
                 walk(value)
 
     for doc in docs.values():
-        walk(page_model(doc, *graphs, BASE, keys))
+        walk(page_model(doc, *graphs, BASE, keys, terms=terms))
     assert len(hrefs) > 100
     missing = {h for h in hrefs if h[5:].split("#", 1)[0] not in keys}
     assert missing == set()
 
 
-def test_fragment_sections_have_readable_headings(docs, graphs):
-    model = page_model(docs["membership/haninge--sveriges-ekokommuner"], *graphs, BASE, set(docs))
+def test_fragment_sections_have_readable_headings(docs, graphs, terms):
+    model = page_model(docs["membership/haninge--sveriges-ekokommuner"], *graphs, BASE, set(docs), terms=terms)
     headings = {s["anchor"]: s["label"] for s in model["sections"] if s["anchor"]}
     assert headings["period"] == {"sv": "Medlemsperiod", "en": "Membership period"}
     assert headings["start"]["en"] == "Start"

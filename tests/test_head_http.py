@@ -25,7 +25,7 @@ from .harvest import local
 ROUTE_CLASSES = [
     "/", "/?lang=en", "/id/", "/id/municipality/0136", "/def/", "/def/Municipality",
     "/doc/municipality/0136", "/doc/municipality/0136.ttl", "/doc/municipality/0136.html", "/doc/def",
-    "/sitemap.xml", "/robots.txt",
+    "/sitemap.xml", "/robots.txt", "/favicon.svg", "/favicon.ico",
     "/sparql", "/sparql?query=ASK%20%7B%7D",
     "/queries", "/queries/members-per-network", "/queries/members-per-network.csv",
     "/queries/networks-of-municipality.json?municipality=0136",

@@ -25,6 +25,7 @@ from publisher.build.to_rdf import ontology_graph, to_rdf
 from publisher.release.assemble import Assembler, graph_from_ntriples
 from publisher.release.describe import HYDRA, Describer
 from publisher.release.documents import DOCUMENTS_FILE, RDF_FORMATS, DocumentReader
+from publisher.release.labels import TERM_LABELS_FILE, TermLabels
 from publisher.release.page_models import page_model
 from publisher.release.serialise import Writers
 from publisher.settings import Settings
@@ -52,6 +53,7 @@ def _compare(root: Path, release: Path) -> int:
     context = json.loads((release / "context.jsonld").read_text())
     writers = Writers(describer.namespaces.namespaces(), context)
     reader = DocumentReader(release / DOCUMENTS_FILE)
+    terms = TermLabels.from_json((release / TERM_LABELS_FILE).read_bytes())
     assembler = Assembler(release, BASE, version, reader)
     keys = set(describer.keys)
     memo: dict = {}
@@ -68,7 +70,7 @@ def _compare(root: Path, release: Path) -> int:
             paged += 1
             continue
         want = representations(doc.graph, writers, context)
-        want_page = page_model(doc, graph, ontology, BASE, keys, memo)
+        want_page = page_model(doc, graph, ontology, BASE, keys, memo, terms)
         if key in reader:
             got = {fmt: reader.body(key, fmt) for fmt in RDF_FORMATS}
             got_page = reader.page(key)

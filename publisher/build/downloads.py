@@ -144,13 +144,13 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
             series = [Series(ctx.municipalities[code]["short_name"], tuple((o.year, o.value) for o in os_))
                       for code, os_ in sorted(per_muni.items())]
             labels = Labels(TEXTS[lang]["all"].format(indicator=label), _describe(series, lang, ctx, rows),
-                            TEXTS[lang]["year"], unit)
+                            TEXTS[lang]["year"], unit, lang)
             files[f"cube-indicator--{ind}.{lang}.svg"] = line_chart(f"{ind}-{lang}", series, labels).encode()
             for year, os_ in sorted(per_year.items()):
                 bars = [(ctx.municipalities[o.municipality]["short_name"], o.value) for o in os_]
                 bar_series = [Series(name, ((year, v),)) for name, v in bars]
                 labels = Labels(TEXTS[lang]["compare"].format(indicator=label, year=year),
-                                _describe(bar_series, lang, ctx, os_), unit, TEXTS[lang]["year"] + f" {year}")
+                                _describe(bar_series, lang, ctx, os_), unit, TEXTS[lang]["year"] + f" {year}", lang)
                 files[f"cube-indicator--{ind}--{year}.{lang}.svg"] = bar_chart(
                     f"{ind}-{year}-{lang}", bars, labels).encode()
 
@@ -168,7 +168,7 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
                 series = [Series(name, tuple((o.year, o.value) for o in os_))]
                 labels = Labels(TEXTS[lang]["trend"].format(indicator=label, municipality=name),
                                 _describe(series, lang, ctx, os_), TEXTS[lang]["year"],
-                                ctx.unit_symbol(os_[0].unit, lang))
+                                ctx.unit_symbol(os_[0].unit, lang), lang)
                 files[f"cube-municipality--{code}--{ind}.{lang}.svg"] = line_chart(
                     f"{code}-{ind}-{lang}", series, labels).encode()
 

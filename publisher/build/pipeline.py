@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..errors import ValidationFailure
+from ..release.labels import TermLabels
 from ..settings import Settings
 from ..uris import Minter
 from .catalogue import check_catalogue, describe_catalogue, write_catalogue
@@ -26,6 +27,7 @@ from .load import SourceData, load
 from .observations import Cube, load_observations
 from .side_by_side import Forked
 from .store import STORE_DIR, write_store
+from .term_labels import FALLBACKS_FILE, REVIEWED_FILE, input_files, load_term_labels, report_fallbacks
 from .to_rdf import ontology_graph, to_rdf
 from .validate import ValidationResult, data_store, shapes_graph, validate
 from .void import data_statistics
@@ -48,6 +50,18 @@ class BuildResult:
     release: Path | None
     triples: int
     validation: ValidationResult
+    catalogue: dict | None = None  # the manifest's "catalog": each profile's check, with its counts
+
+    def summary(self) -> str:
+        """What every check reported: the data's shapes, then each catalogue profile's."""
+        checks = [("data", self.validation.violations, self.validation.warnings)]
+        for token, profile in sorted(((self.catalogue or {}).get("profiles") or {}).items()):
+            if profile.get("checked"):
+                checks.append((f"catalogue {token}", profile.get("violations", 0), profile.get("warnings", 0)))
+        warnings = sum(w for _, _, w in checks)
+        parts = ", ".join(f"{name} {v} violation{'s' if v != 1 else ''}/{w} warning{'s' if w != 1 else ''}"
+                          for name, v, w in checks)
+        return f"{warnings} warning{'s' if warnings != 1 else ''} ({parts})"
 
 
 def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] | None = None) -> str:
@@ -58,6 +72,7 @@ def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] 
         h.update(f"data/{name}\0".encode() + payload)
     for folder, pattern in (
         (settings.ontology_dir, "*.ttl"),
+        (settings.ontology_dir, "*.yaml"),
         (settings.shapes_dir, "*.ttl"),
         (settings.shapes_dir, "catalog/*.ttl"),
         (PACKAGE_DIR, "**/*.py"),
@@ -66,6 +81,9 @@ def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] 
     ):
         for path in sorted(folder.glob(pattern)):
             h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    if settings.vocabularies_dir is not None:
+        for path in input_files(settings.vocabularies_dir):
+            h.update(f"vocabularies/{path.name}\0".encode() + (path.read_bytes() if path.exists() else b""))
     return h.hexdigest()[:16]
 
 
@@ -216,6 +234,13 @@ def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResu
         os.close(lock)
 
 
+def term_labels(settings: Settings, progress: Progress) -> TermLabels:
+    if settings.vocabularies_dir is None:
+        progress("      labels of reused terms: vocabularies_dir not set, only ontology/" + REVIEWED_FILE)
+        return load_term_labels(None, settings.ontology_dir, settings.base_uri)
+    return load_term_labels(settings.vocabularies_dir, settings.ontology_dir, settings.base_uri)
+
+
 def _build(settings: Settings, progress: Progress) -> BuildResult:
     step = _Steps(progress, 5)
     ready = prepare_graph(settings, step)
@@ -248,8 +273,10 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
 
         # the catalogue's distributions, services, publisher and contact dereference like everything else
         graph += draft.graphs["dcat-ap"]  # in place: a copy of a large graph costs as much memory again
+        terms = term_labels(settings, progress)
         write_representations(writer, graph, ontology, settings.base_uri, version, context, figures,
-                              prepared.observations)
+                              prepared.observations, terms)
+        writer.write(FALLBACKS_FILE, report_fallbacks(terms, settings.base_uri, progress).encode())
         catalog = write_catalogue(writer, settings, data, stats, draft, checks.result(), DATASET_STEM, context,
                                   progress)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
@@ -275,4 +302,4 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
         writer.discard()
         raise
     step.done(f"release {version} is now {settings.current_release}")
-    return BuildResult(version, release, counts[DATASET_STEM], result)
+    return BuildResult(version, release, counts[DATASET_STEM], result, catalog)

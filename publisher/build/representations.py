@@ -20,6 +20,7 @@ from rdflib import Graph
 from ..release.assemble import CONTEXT_FILE
 from ..release.describe import Describer, skipped_incoming
 from ..release.documents import DOCUMENTS_FILE, DocumentWriter, document_rows
+from ..release.labels import TERM_LABELS_FILE, TermLabels
 from ..release.page_models import page_model, site_model
 from ..release.serialise import Writers
 from ..release.uniform import MemoryIndex
@@ -36,7 +37,7 @@ def _json(value: object) -> bytes:
 
 def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, base_uri: str,
                           version: str, context: dict, figures: dict[str, dict] | None = None,
-                          uniform: Sequence[tuple[str, list[tuple], str]] = ()) -> int:
+                          uniform: Sequence[tuple[str, list[tuple], str]] = (), terms: TermLabels | None = None) -> int:
     """Write the documents file, the context graph and the site listing; returns the number of documents.
 
     `uniform` holds the uniform resources (observations), not in `data`, as (key, own triples,
@@ -55,7 +56,7 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
             expected = expected_triples(doc.graph)
             for fmt in FORMATS:
                 verify(payloads[fmt.suffix], fmt, expected, f"{DOCUMENTS_FILE}[{key}].{fmt.suffix}")
-            yield key, document_rows(key, payloads, page_model(doc, data, ontology, base_uri, keys, memo),
+            yield key, document_rows(key, payloads, page_model(doc, data, ontology, base_uri, keys, memo, terms),
                                      (figures or {}).get(key))
             if len(memo) > 50_000:
                 memo.clear()
@@ -81,5 +82,6 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
     out.close()
     writer.register(DOCUMENTS_FILE)
     writer.write_text(CONTEXT_FILE, Writers.ntriples_text(data))  # what the server describes from
-    writer.write(f"{FOLDER}/site.json", _json(site_model(describer.keys, data, ontology, base_uri)))
+    writer.write(f"{FOLDER}/site.json", _json(site_model(describer.keys, data, ontology, base_uri, terms)))
+    writer.write(TERM_LABELS_FILE, (terms or TermLabels()).to_json())  # for the documents made on request
     return len(keys)

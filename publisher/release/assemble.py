@@ -22,6 +22,7 @@ from rdflib import Graph
 
 from .describe import Describer, Document
 from .documents import DocumentReader
+from .labels import TERM_LABELS_FILE, TermLabels
 from .page_models import page_model
 from .serialise import Writers
 from .uniform import FileIndex, triple_of
@@ -55,6 +56,7 @@ class Assembler:
         self._lock = threading.Lock()
         self._parts: tuple | None = None
         self._memo: dict = {}
+        self.terms = TermLabels()
 
     def _load(self) -> tuple[Describer, Writers, Graph, Graph]:
         with self._lock:
@@ -65,6 +67,8 @@ class Assembler:
                 describer = Describer(data, ontology, self.base_uri, self.version, index)
                 context = json.loads((self.release_dir / "context.jsonld").read_text(encoding="utf-8"))
                 writers = Writers(describer.namespaces.namespaces(), context)
+                terms_file = self.release_dir / TERM_LABELS_FILE
+                self.terms = TermLabels.from_json(terms_file.read_bytes()) if terms_file.exists() else TermLabels()
                 self._parts = (describer, writers, data, ontology)
             return self._parts
 
@@ -89,4 +93,4 @@ class Assembler:
         if len(self._memo) > MEMO_LIMIT:
             self._memo = {}
         return page_model(describer.document(key, page), data, ontology, self.base_uri, DocumentKeys(self.reader),
-                          self._memo)
+                          self._memo, self.terms)

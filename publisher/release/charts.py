@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from babel.numbers import format_decimal
+
 WIDTH, HEIGHT = 640, 360
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 72, 24, 48, 64
 PALETTE = ("#1b6ca8", "#c0392b", "#2e8540", "#8e44ad", "#d35400", "#16a085", "#7f6000", "#555555")
@@ -35,6 +37,7 @@ class Labels:
     description: str
     x_axis: str
     y_axis: str  # usually the unit
+    lang: str = "sv"  # the numbers on the axes are written as this language writes them
 
 
 def nice_step(span: float, target: int = 5) -> float:
@@ -75,9 +78,20 @@ def year_ticks(first: int, last: int, max_labels: int = 8) -> list[int]:
     return ticks or [first, last]
 
 
-def format_number(value: float) -> str:
-    text = f"{value:,.10f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f")  # thin space as thousands separator, readable in sv and en
+def format_number(value: float, lang: str = "sv") -> str:
+    """An axis label as the chart's language writes numbers (Babel, CLDR): '0,5' and '1 000' in
+    Swedish, '0.5' and '1,000' in English; a year axis has no grouping."""
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".", 1)[1]) if "." in text else 0
+    return format_decimal(Decimal(text), format="#,##0" + ("." + "0" * decimals if decimals else ""),
+                          locale={"sv": "sv_SE", "en": "en_GB"}.get(lang, "sv_SE"))
+
+
+def format_published(value: str, lang: str = "sv") -> str:
+    """A value as published ('1.23'), every digit kept, with the language's decimal sign."""
+    decimals = max(0, -Decimal(value).as_tuple().exponent)
+    return format_decimal(Decimal(value), format="#,##0" + ("." + "0" * decimals if decimals else ""),
+                          locale={"sv": "sv_SE", "en": "en_GB"}.get(lang, "sv_SE"))
 
 
 def runs(points: tuple[tuple[int, str], ...]) -> list[list[tuple[int, str]]]:
@@ -130,7 +144,7 @@ def line_chart(ident: str, series: list[Series], labels: Labels) -> str:
     out.append(f'<g class="axis y-axis" {FONT} font-size="11" fill="#333333">')
     for t in ticks:
         out.append(f'<line x1="{left}" y1="{y(t):.1f}" x2="{right}" y2="{y(t):.1f}" stroke="#dddddd"/>')
-        out.append(f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{format_number(t)}</text>')
+        out.append(f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{format_number(t, labels.lang)}</text>')
     out.append(f'<line class="axis-line" x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333333"/>')
     out.append(f'<text class="axis-label" transform="translate(16 {(top + bottom) / 2:.1f}) rotate(-90)" '
                f'text-anchor="middle" font-size="12">{escape(labels.y_axis)}</text>')
@@ -185,7 +199,8 @@ def bar_chart(ident: str, bars: list[tuple[str, str]], labels: Labels) -> str:
     out.append(f'<g class="axis x-axis" {FONT} font-size="11" fill="#333333">')
     for t in ticks:
         out.append(f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" y2="{bottom}" stroke="#dddddd"/>')
-        out.append(f'<text x="{x(t):.1f}" y="{bottom + 16}" text-anchor="middle">{format_number(t)}</text>')
+        tick = format_number(t, labels.lang)
+        out.append(f'<text x="{x(t):.1f}" y="{bottom + 16}" text-anchor="middle">{tick}</text>')
     out.append(f'<line class="axis-line" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#333333"/>')
     out.append(f'<text class="axis-label" x="{(left + right) / 2:.1f}" y="{bottom + 36}" '
                f'text-anchor="middle" font-size="12">{escape(labels.x_axis)}</text>')
@@ -200,10 +215,12 @@ def bar_chart(ident: str, bars: list[tuple[str, str]], labels: Labels) -> str:
     out.append(f'<g class="series bars" fill="{PALETTE[0]}" {FONT} font-size="11">')
     for i, (name, v) in enumerate(bars):
         value = float(Decimal(v))
+        shown = format_published(v, labels.lang)
         x0, x1 = sorted((x(0), x(value)))
         out.append(f'<rect class="bar" x="{x0:.1f}" y="{top + i * row + 5}" width="{max(x1 - x0, 1):.1f}" '
-                   f'height="{row - 10}"><title>{escape(name)}: {escape(v)}</title></rect>')
-        out.append(f'<text x="{x1 + 4:.1f}" y="{top + i * row + row / 2 + 4:.1f}" fill="#111111">{escape(v)}</text>')
+                   f'height="{row - 10}"><title>{escape(name)}: {escape(shown)}</title></rect>')
+        out.append(f'<text x="{x1 + 4:.1f}" y="{top + i * row + row / 2 + 4:.1f}" fill="#111111">'
+                   f'{escape(shown)}</text>')
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"

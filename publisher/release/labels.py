@@ -1,118 +1,32 @@
-"""Human labels (Swedish, English) for the terms of the vocabularies we reuse.
+"""Human labels (Swedish, English) for what a page shows: resources, classes, properties, code values.
 
-Our own terms take their labels from the vocabulary (rdfs:label in ontology/); this small table
-covers ORG, OWL-Time, SKOS, DCTERMS, PROV, DCAT, FOAF, VoID, vCard and schema.org as far as the
-dataset uses them. `inverse` labels name a property read backwards on the object's page
-("members" for org:member pointing at a municipality).
+Our own resources and terms carry their labels in the data and the vocabulary (ontology/). The
+terms of the vocabularies we reuse, and the EU code values the catalogue uses, take theirs from a
+`TermLabels` table that the build assembles (publisher/build/term_labels.py: English from the
+vocabularies' own published label data, Swedish and what is missing from our one reviewed file,
+ontology/labels-of-reused-terms.yaml) and writes into the release (`pages/term-labels.json`).
+
+A label falls back in this order: the language asked for, the other language, then the local
+name made readable ("servesDataset" -> "serves dataset"). Every fallback taken is recorded in the
+table, and the build lists them. An inverse property (a link read from its object's side) has its
+own label ("has part" for dcterms:isPartOf), never a phrase made from the forward one.
 """
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME
+import json
+import re
 
-from ..namespaces import SCHEMA, VCARD, VOID
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
+
+from ..namespaces import SCHEMA, VCARD
 
 Label = dict[str, str]
+LANGS = ("sv", "en")
+TERM_LABELS_FILE = "pages/term-labels.json"
 
-TERMS: dict[URIRef, tuple[str, str]] = {
-    RDF.type: ("typ", "type"),
-    RDFS.label: ("etikett", "label"),
-    RDFS.comment: ("kommentar", "comment"),
-    RDFS.subClassOf: ("underklass till", "subclass of"),
-    RDFS.subPropertyOf: ("underegenskap till", "subproperty of"),
-    RDFS.domain: ("domän", "domain"),
-    RDFS.range: ("värdemängd", "range"),
-    RDFS.isDefinedBy: ("definieras av", "defined by"),
-    OWL.sameAs: ("samma som", "same as"),
-    OWL.versionInfo: ("version", "version"),
-    OWL.versionIRI: ("versions-IRI", "version IRI"),
-    OWL.Class: ("klass", "class"),
-    OWL.ObjectProperty: ("objektegenskap", "object property"),
-    OWL.DatatypeProperty: ("dataegenskap", "datatype property"),
-    OWL.Ontology: ("ontologi", "ontology"),
-    SKOS.prefLabel: ("namn", "preferred label"),
-    SKOS.altLabel: ("alternativt namn", "alternative label"),
-    SKOS.notation: ("beteckning", "notation"),
-    SKOS.definition: ("definition", "definition"),
-    SKOS.note: ("anmärkning", "note"),
-    SKOS.inScheme: ("ingår i", "in scheme"),
-    SKOS.topConceptOf: ("toppbegrepp i", "top concept of"),
-    SKOS.hasTopConcept: ("begrepp", "concepts"),
-    SKOS.Concept: ("begrepp", "concept"),
-    SKOS.ConceptScheme: ("begreppssamling", "concept scheme"),
-    ORG.member: ("medlem", "member"),
-    ORG.organization: ("organisation", "organisation"),
-    ORG.role: ("roll", "role"),
-    ORG.memberDuring: ("medlemsperiod", "membership period"),
-    ORG.hasMember: ("medlemmar", "members"),
-    ORG.hasMembership: ("medlemskap", "memberships"),
-    ORG.hasUnit: ("enheter", "units"),
-    ORG.unitOf: ("enhet i", "unit of"),
-    ORG.classification: ("klassificering", "classification"),
-    ORG.Membership: ("medlemskap", "membership"),
-    ORG.FormalOrganization: ("formell organisation", "formal organisation"),
-    ORG.OrganizationalCollaboration: ("samarbete", "collaboration"),
-    ORG.OrganizationalUnit: ("organisatorisk enhet", "organisational unit"),
-    TIME.hasBeginning: ("början", "beginning"),
-    TIME.hasEnd: ("slut", "end"),
-    TIME.inXSDgYear: ("år", "year"),
-    TIME.inXSDgYearMonth: ("månad", "month"),
-    TIME.inXSDDate: ("datum", "date"),
-    TIME.Interval: ("tidsintervall", "interval"),
-    TIME.Instant: ("tidpunkt", "instant"),
-    DCTERMS.title: ("titel", "title"),
-    DCTERMS.description: ("beskrivning", "description"),
-    DCTERMS.identifier: ("kod", "identifier"),
-    DCTERMS.issued: ("utgiven", "issued"),
-    DCTERMS.modified: ("senast ändrad", "last modified"),
-    DCTERMS.publisher: ("utgivare", "publisher"),
-    DCTERMS.creator: ("upphov", "creator"),
-    DCTERMS.license: ("licens", "licence"),
-    DCTERMS.language: ("språk", "language"),
-    DCTERMS.subject: ("ämne", "subject"),
-    DCTERMS.accrualPeriodicity: ("uppdateringsfrekvens", "frequency"),
-    DCTERMS.isPartOf: ("ingår i", "is part of"),
-    DCTERMS.hasFormat: ("finns i formatet", "has format"),
-    DCTERMS.BibliographicResource: ("källdokument", "source document"),
-    PROV.wasDerivedFrom: ("källa", "source"),
-    PROV.wasAttributedTo: ("tillskrivs", "attributed to"),
-    PROV.Entity: ("entitet", "entity"),
-    PROV.Plan: ("plan", "plan"),
-    DCAT.Dataset: ("datamängd", "dataset"),
-    DCAT.keyword: ("nyckelord", "keyword"),
-    DCAT.contactPoint: ("kontakt", "contact point"),
-    FOAF.homepage: ("webbplats", "homepage"),
-    FOAF.page: ("webbsida", "page"),
-    FOAF.name: ("namn", "name"),
-    FOAF.primaryTopic: ("handlar om", "primary topic"),
-    FOAF.Document: ("dokument", "document"),
-    FOAF.Agent: ("aktör", "agent"),
-    VOID.uriSpace: ("URI-rymd", "URI space"),
-    VOID.vocabulary: ("vokabulär", "vocabulary"),
-    VOID.Dataset: ("datamängd (VoID)", "dataset (VoID)"),
-    VCARD.fn: ("namn", "name"),
-    VCARD.hasEmail: ("e-post", "email"),
-    VCARD.Organization: ("organisation", "organisation"),
-    SCHEMA.name: ("namn", "name"),
-    SCHEMA.url: ("adress", "URL"),
-    SCHEMA.location: ("län/plats", "location"),
-    SCHEMA.foundingDate: ("grundad", "founded"),
-    SCHEMA.startDate: ("sedan", "since"),
-    SCHEMA.isPartOf: ("ingår i", "part of"),
-    SCHEMA.GovernmentOrganization: ("offentlig organisation", "government organisation"),
-    SCHEMA.Organization: ("organisation", "organisation"),
-    SCHEMA.AdministrativeArea: ("administrativt område", "administrative area"),
-    SCHEMA.CreativeWorkSeries: ("serie", "series"),
-    SCHEMA.Report: ("rapport", "report"),
-    URIRef("http://creativecommons.org/publicdomain/zero/1.0/"): ("CC0 1.0 (fri användning)",
-                                                                  "CC0 1.0 (public domain)"),
-}
-
-TERMS[URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")] = ("föredraget prefix", "preferred prefix")
-TERMS[URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")] = ("namnrymd", "namespace URI")
-
-# The fragment IRIs the URI minter uses inside a resource's document.
+# The fragment IRIs the URI minter uses inside a resource's document (our own names).
 FRAGMENTS: dict[str, tuple[str, str]] = {
     "period": ("Medlemsperiod", "Membership period"),
     "start": ("Början", "Start"),
@@ -120,29 +34,18 @@ FRAGMENTS: dict[str, tuple[str, str]] = {
     "commitment": ("Medlemmarnas åtagande", "Members' commitment"),
     "publisher": ("Utgivare", "Publisher"),
     "contact": ("Kontakt", "Contact point"),
-}
-
-# Labels of a property read from its object's side, for incoming links.
-INVERSE: dict[URIRef, tuple[str, str]] = {
-    ORG.member: ("medlemskap", "memberships"),
-    ORG.organization: ("medlemskap", "memberships"),
-    ORG.hasMember: ("medlem i", "member of"),
-    ORG.hasUnit: ("enhet i", "unit of"),
-    ORG.unitOf: ("enheter", "units"),
-    PROV.wasDerivedFrom: ("källa till", "source of"),
-    SCHEMA.location: ("kommuner i länet", "municipalities in the county"),
-    SKOS.inScheme: ("begrepp", "concepts"),
-    SKOS.topConceptOf: ("toppbegrepp", "top concepts"),
-    SKOS.hasTopConcept: ("ingår i", "in scheme"),
-    DCTERMS.creator: ("har skapat", "creator of"),
-    DCTERMS.publisher: ("har gett ut", "publisher of"),
-    DCTERMS.subject: ("ämne för", "subject of"),
-    ORG.classification: ("klassificerar", "classifies"),
-    ORG.role: ("roll i", "role in"),
-    RDFS.isDefinedBy: ("definierar", "defines"),
-    RDFS.subClassOf: ("underklasser", "subclasses"),
-    RDFS.domain: ("egenskaper med domänen", "properties with this domain"),
-    RDFS.range: ("egenskaper med värdemängden", "properties with this range"),
+    "provenance": ("Ursprung", "Provenance"),
+    "temporal": ("Tidsperiod", "Time period"),
+    "rights": ("Rättigheter", "Rights"),
+    "checksum": ("Checksumma", "Checksum"),
+    # the components of the key-figure cube's structure (publisher/build/cube.py)
+    "indicator": ("Nyckeltal", "Indicator"),
+    "municipality": ("Kommun", "Municipality"),
+    "year": ("År", "Year"),
+    "value": ("Värde", "Value"),
+    "unit": ("Enhet", "Unit"),
+    "status": ("Status", "Status"),
+    "source": ("Källa", "Source"),
 }
 
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name, VCARD.fn, SCHEMA.name)
@@ -156,8 +59,74 @@ def local_name(iri: str) -> str:
     return tail or iri
 
 
-def label_of(term: URIRef, *graphs: Graph) -> Label:
-    """{'sv': …, 'en': …} for a term: from the graphs (language-tagged first), the table, its name."""
+def humanised(iri: str) -> str:
+    """The local name as words: 'servesDataset' -> 'serves dataset', 'JSON_LD' -> 'JSON LD'."""
+    name = re.sub(r"[_\-]+", " ", local_name(iri))
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[a-z])(?=[A-Z])", " ", name)
+    words = [w if w.isupper() and len(w) > 1 else w.lower() for w in name.split()]
+    return " ".join(words) or iri
+
+
+class TermLabels:
+    """Labels of reused terms and code values, in both languages where known, and inverse labels.
+
+    `terms` and `inverse` map an IRI to {'sv': …, 'en': …} (either may be missing). `fallbacks`
+    collects, as they are taken, the labels completed from the other language or the local name.
+    """
+
+    def __init__(self, terms: dict[str, Label] | None = None, inverse: dict[str, Label] | None = None):
+        self.terms = terms or {}
+        self.inverse = inverse or {}
+        self.fallbacks: dict[tuple[str, str, str], str] = {}
+
+    def __contains__(self, term: object) -> bool:
+        return str(term) in self.terms
+
+    def forward(self, term: URIRef) -> Label:
+        return dict(self.terms.get(str(term), {}))
+
+    def complete(self, term: URIRef, found: Label, kind: str = "label") -> Label:
+        """`found` with both languages: the other language, then the readable local name."""
+        out: Label = {}
+        for lang in LANGS:
+            other = "en" if lang == "sv" else "sv"
+            if found.get(lang):
+                out[lang] = found[lang]
+            elif found.get(other):
+                out[lang] = found[other]
+                self.fallbacks[(kind, str(term), lang)] = f"{other} label {found[other]!r}"
+            else:
+                out[lang] = humanised(str(term))
+                self.fallbacks[(kind, str(term), lang)] = f"local name {out[lang]!r}"
+        return out
+
+    def inverse_of(self, prop: URIRef, *graphs: Graph) -> Label:
+        """The label of `prop` read backwards; without one, the forward label after an arrow."""
+        known = self.inverse.get(str(prop))
+        if known:
+            return self.complete(prop, known, "inverse")
+        forward = label_of(prop, *graphs, terms=self)
+        self.fallbacks[("inverse", str(prop), "sv")] = "no inverse label: '← forward label'"
+        return {lang: f"← {forward[lang]}" for lang in LANGS}
+
+    def listing(self) -> list[str]:
+        """The fallbacks taken so far, one line each, for the build to print."""
+        return [f"{kind} of <{iri}> in {lang}: {used}" for (kind, iri, lang), used in sorted(self.fallbacks.items())]
+
+    def to_json(self) -> bytes:
+        body = {"terms": self.terms, "inverse": self.inverse}
+        return (json.dumps(body, ensure_ascii=False, sort_keys=True, indent=0) + "\n").encode()
+
+    @classmethod
+    def from_json(cls, payload: bytes) -> TermLabels:
+        body = json.loads(payload)
+        return cls(body["terms"], body["inverse"])
+
+
+NO_TERMS = TermLabels()
+
+
+def _from_graphs(term: URIRef, graphs: tuple[Graph, ...]) -> tuple[Label, str | None]:
     found: Label = {}
     plain = None
     for prop in LABEL_PROPERTIES:
@@ -165,31 +134,34 @@ def label_of(term: URIRef, *graphs: Graph) -> Label:
             for value in sorted(graph.objects(term, prop), key=lambda v: v.n3()):
                 if not isinstance(value, Literal):
                     continue
-                if value.language in ("sv", "en"):
+                if value.language in LANGS:
                     found.setdefault(value.language, str(value))
                 elif value.language is None and plain is None:
                     plain = str(value)
         if "sv" in found and "en" in found:
             break
-    if term in TERMS and not found:
-        sv, en = TERMS[term]
-        return {"sv": sv, "en": en}
+    return found, plain
+
+
+def label_of(term: URIRef, *graphs: Graph, terms: TermLabels | None = None) -> Label:
+    """{'sv': …, 'en': …} for a term: its language-tagged labels in the graphs, else the reused
+    terms' table, else a label without a language (a name is a name in both), else a fragment's
+    name, each completed by the fallback order (other language, then the local name)."""
+    terms = NO_TERMS if terms is None else terms
+    found, plain = _from_graphs(term, graphs)
+    for lang, text in terms.forward(term).items():
+        found.setdefault(lang, text)
     if plain is not None:
         found.setdefault("sv", plain)
         found.setdefault("en", plain)
     if not found:
         fragment = str(term).rsplit("#", 1)[1] if "#" in str(term) else None
+        fragment = "rights" if fragment and fragment.startswith("rights-") else fragment
         if fragment in FRAGMENTS:
             sv, en = FRAGMENTS[fragment]
             return {"sv": sv, "en": en}
-        name = local_name(str(term))
-        return {"sv": name, "en": name}
-    return {"sv": found.get("sv") or found["en"], "en": found.get("en") or found["sv"]}
+    return terms.complete(term, found)
 
 
-def inverse_label(prop: URIRef, *graphs: Graph) -> Label:
-    if prop in INVERSE:
-        sv, en = INVERSE[prop]
-        return {"sv": sv, "en": en}
-    forward = label_of(prop, *graphs)
-    return {"sv": f"är {forward['sv']} för", "en": f"is {forward['en']} of"}
+def inverse_label(prop: URIRef, *graphs: Graph, terms: TermLabels | None = None) -> Label:
+    return (NO_TERMS if terms is None else terms).inverse_of(prop, *graphs)

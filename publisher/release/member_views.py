@@ -132,7 +132,7 @@ def members_chart(ident: str, series: dict[str, tuple[dict, list[int]]], unknown
         text = {"sv": "Antal medlemmar hittills, efter det år de gick med: ",
                 "en": "Number of members so far, by the year they joined: "}[lang] + listing + "." + note
         labels = Labels(title[lang], text, {"sv": "År", "en": "Year"}[lang],
-                        {"sv": "Medlemmar (ackumulerat)", "en": "Members (cumulative)"}[lang])
+                        {"sv": "Medlemmar (ackumulerat)", "en": "Members (cumulative)"}[lang], lang)
         out[lang] = line_chart(f"{ident}-{lang}", drawn, labels)
     return out
 

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIM
 
 from ..namespaces import SCHEMA
 from .describe import HYDRA, Document, doc_key, topic_iri
-from .labels import TERMS, inverse_label, label_of
+from .labels import TermLabels, inverse_label, label_of
 from .member_views import county_table, member_table, organisation_chart, site_members, start_of
 
 SHOWN_ELSEWHERE = {ORG.member, ORG.organization, ORG.hasMember, ORG.hasMembership, FOAF.primaryTopic}
@@ -44,22 +44,26 @@ class _Labels:
     itself, so a label found for any other term is the same on every page.
     """
 
-    def __init__(self, graphs: tuple[Graph, ...], document: URIRef, memo: dict):
+    def __init__(self, graphs: tuple[Graph, ...], document: URIRef, memo: dict, terms: TermLabels | None):
         self.graphs, self.document, self.memo = graphs, document, memo
+        self.terms = terms or TermLabels()
 
     def label(self, term: URIRef) -> dict:
         if term == self.document:
-            return label_of(term, *self.graphs)
+            return label_of(term, *self.graphs, terms=self.terms)
         try:
             return self.memo[term]
         except KeyError:
-            found = self.memo[term] = label_of(term, *self.graphs)
+            found = self.memo[term] = label_of(term, *self.graphs, terms=self.terms)
             return found
+
+    def inverse(self, prop: URIRef) -> dict:
+        return inverse_label(prop, *self.graphs, terms=self.terms)
 
     def known(self, term: URIRef, base_uri: str) -> bool:
         key = ("known", term)
         if term == self.document or key not in self.memo:
-            found = doc_key(str(term), base_uri) is not None or term in TERMS or any(
+            found = doc_key(str(term), base_uri) is not None or term in self.terms or any(
                 (term, p, None) in g for g in self.graphs for p in (RDFS.label, SKOS.prefLabel))
             if term == self.document:
                 return found
@@ -69,8 +73,10 @@ class _Labels:
 
 def _value(term, base_uri: str, labels: _Labels) -> dict:
     if isinstance(term, URIRef):
+        key = doc_key(str(term), base_uri)
         return {"iri": str(term), "href": href_of(str(term), base_uri),
-                "label": labels.label(term) if labels.known(term, base_uri) else None}
+                "label": labels.label(term) if labels.known(term, base_uri) else None,
+                "name": key is not None and key != "def" and not key.startswith("def/")}
     assert isinstance(term, Literal)
     datatype = str(term.datatype) if term.datatype and term.datatype != XSD.string else None
     return {"text": str(term), "lang": term.language, "datatype": datatype}
@@ -175,21 +181,23 @@ def _prune_links(node, keys: set[str]) -> None:
 
 
 def page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, keys: set[str] | None = None,
-               memo: dict | None = None) -> dict:
+               memo: dict | None = None, terms: TermLabels | None = None) -> dict:
     """What the page of `doc` shows; `keys` (all document keys) turns links to missing pages into text.
-    `memo`, shared by the calls for one (data, ontology), keeps the labels of the terms already seen."""
-    model = _page_model(doc, data, ontology, base_uri, {} if memo is None else memo)
+    `memo`, shared by the calls for one (data, ontology), keeps the labels of the terms already seen;
+    `terms` labels the reused vocabularies' terms and code values (the release's table)."""
+    model = _page_model(doc, data, ontology, base_uri, {} if memo is None else memo, terms)
     if keys is not None:
         _prune_links(model, keys)
     return model
 
 
-def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo: dict) -> dict:
+def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo: dict,
+                terms: TermLabels | None) -> dict:
     graphs = (data, ontology, doc.graph)
     g = doc.graph
     topic = doc.topic
     document = URIRef(f"{base_uri}doc/{doc.key}")
-    labels = _Labels(graphs, document, memo)
+    labels = _Labels(graphs, document, memo, terms)
     label = labels.label(topic)
     own = sorted({s for s in g.subjects() if isinstance(s, URIRef) and doc_key(str(s), base_uri) == doc.key
                   and str(s).startswith(str(topic))}, key=lambda s: (s != topic, str(s)))
@@ -210,7 +218,7 @@ def _page_model(doc: Document, data: Graph, ontology: Graph, base_uri: str, memo
                 and p not in SHOWN_ELSEWHERE and doc_key(str(s), base_uri):
             incoming.setdefault(p, []).append(s)
     incoming_rows = [
-        {"p": str(p), "label": inverse_label(p, *graphs),
+        {"p": str(p), "label": labels.inverse(p),
          "values": [_value(s, base_uri, labels) for s in sorted(set(subjects))]}
         for p, subjects in sorted(incoming.items(), key=lambda kv: _sort_key((kv[0], labels.label(kv[0]))))
     ]
@@ -271,7 +279,8 @@ def _paging(g: Graph, document: URIRef, key: str) -> dict | None:
     return out
 
 
-def site_model(keys: Iterable[str], data: Graph, ontology: Graph, base_uri: str) -> dict:
+def site_model(keys: Iterable[str], data: Graph, ontology: Graph, base_uri: str,
+               terms: TermLabels | None = None) -> dict:
     """What the landing page lists: networks and municipalities, each with a link and counts."""
     graphs = (data, ontology)
     keys = sorted(keys)
@@ -284,13 +293,13 @@ def site_model(keys: Iterable[str], data: Graph, ontology: Graph, base_uri: str)
                 members = len(set(data.objects(topic, ORG.hasMember)))
                 memberships = len(set(data.objects(topic, ORG.hasMembership)))
                 code = data.value(topic, DCTERMS.identifier)
-                out.append({"key": key, "href": f"/doc/{key}", "label": label_of(topic, *graphs),
+                out.append({"key": key, "href": f"/doc/{key}", "label": label_of(topic, *graphs, terms=terms),
                             "members": members, "memberships": memberships,
                             "code": str(code) if code is not None else None})
         return sorted(out, key=lambda r: r["label"]["sv"].lower())
 
     def label(term: URIRef) -> dict:
-        return label_of(term, *graphs)
+        return label_of(term, *graphs, terms=terms)
 
     return {
         "members": site_members(data, label, lambda iri: href_of(iri, base_uri), base_uri),

@@ -28,7 +28,7 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         media_type, body = error_reply(exc.status_code, exc.detail, request.headers.get("accept"),
-                                       request.headers.get("accept-language"))
+                                       request.headers.get("accept-language"), request.query_params.get("lang"))
         headers = {**(getattr(exc, "headers", None) or {}), "X-Content-Type-Options": "nosniff"}
         return Response(body, status_code=exc.status_code, media_type=media_type, headers=headers)
 
@@ -37,6 +37,9 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
         return PlainTextResponse("400: malformed request\n", status_code=400)
 
     app.include_router(dumps_router(release))  # /dumps/, /dumps/<file>: downloads with ranges and validators
+    from .favicon import favicon_router  # /favicon.svg (and /favicon.ico pointing to it)
+
+    app.include_router(favicon_router())
     from .cube_data import cube_data_router  # /data/…: the statistics cube's slices
 
     app.include_router(cube_data_router(release))

@@ -70,7 +70,12 @@ class Parameter:
     name: str
     type: str  # organisation, municipality, indicator, year, gyear, text
     default: str
-    label: str
+    label: str  # "svenska / English", as the query's metadata writes it
+
+    def label_in(self, lang: str) -> str:
+        """The label in one language: the part of "sv / en" for `lang`."""
+        sv, sep, en = self.label.partition(" / ")
+        return (en if lang == "en" else sv) if sep else self.label
 
     def bind(self, raw: str, minter: Minter) -> ox.NamedNode | ox.Literal:
         """The RDF term for a raw value, or ParameterError."""

@@ -21,6 +21,7 @@ from ..uris import Minter
 from .caching import conditional_response, strong_etag, validator_headers
 from .canned import CannedQuery, ParameterError, load_queries, spreadsheet_safe
 from .conneg import negotiate
+from .pages import render_page
 from .release import Release
 from .sparql import CORS, SparqlService
 
@@ -50,7 +51,8 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
                     "parameters": {p.name: {"type": p.type, "default": p.default} for p in q.parameters}}
                    for q in queries.values()]
         if negotiate(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
-            return HTMLResponse(templates.get_template("canned_index.html").render(queries=listing, release=release))
+            return HTMLResponse(render_page("canned_index.html", request, queries=listing, release=release),
+                                headers={"Vary": "Accept, Accept-Language"})
         return JSONResponse({"queries": listing}, headers=CORS)
 
     @router.get("/queries/{name}")
@@ -60,7 +62,7 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
                                              ["application/json", "text/html", "text/csv"])
         if media_type is None:
             raise HTTPException(406, "this query is available as application/json, text/html and text/csv")
-        given = dict(request.query_params)
+        given = {k: v for k, v in request.query_params.items() if k != "lang"}  # ?lang= picks the page language
         try:
             values, text = query.bound(given, minter)
         except ParameterError as exc:
@@ -82,15 +84,15 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
                                    "sparql": query.query}, ensure_ascii=False, indent=1).encode()
                 content_type = "application/json"
             else:
-                body = templates.get_template("canned.html").render(
-                    release=release, q=query, values=values, columns=columns, rows=rows, truncated=truncated,
-                    link_params=urlencode(values)).encode()
+                body = render_page("canned.html", request, release=release, q=query, values=values,
+                                   columns=columns, rows=rows, truncated=truncated, link_params=urlencode(values),
+                                   explicit_lang="lang" in request.query_params)
                 content_type = "text/html; charset=utf-8"
         headers = {**CORS, "X-Content-Type-Options": "nosniff"}
         if truncated is not None:
             headers["Result-Truncated"] = f"limit={truncated}"
         etag = strong_etag(body)
-        vary = () if name != query.name else ("Accept",)
+        vary = (() if name != query.name else ("Accept",)) + (("Accept-Language",) if media_type == "text/html" else ())
         headers |= validator_headers(etag, release.last_modified, vary=vary)
         conditional = conditional_response(request.headers, etag, release.last_modified, headers)
         if conditional is not None:

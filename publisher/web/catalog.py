@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -25,10 +26,13 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, RDF, XSD
 from starlette.exceptions import HTTPException
 
+from ..release.catalogue_page import catalogue_model
+from ..release.labels import TERM_LABELS_FILE, TermLabels
 from ..settings import Settings
 from ..uris import Minter
 from .caching import conditional_response, strong_etag, validator_headers
 from .conneg import BY_KEY, RDF_FORMATS, RdfFormat, format_for, negotiate, split_list
+from .pages import render_page
 from .release import Release
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -230,10 +234,46 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
     def link(*items: tuple[str, str]) -> str:
         return ", ".join(f'<{target}>; rel="{rel}"' for target, rel in items)
 
+    @lru_cache(maxsize=1)
+    def html_model() -> dict:
+        """The catalogue page (every dataset and distribution, all pages of the RDF in one), with
+        the labels of the release's table: a browser asking /catalog gets words, not IRIs."""
+        terms_file = release.file(TERM_LABELS_FILE)
+        terms = TermLabels.from_json(terms_file.read_bytes()) if terms_file and terms_file.exists() else TermLabels()
+        return catalogue_model(graphs[default], minter.catalog, settings.base_uri, terms)
+
+    def wants_html(request: Request) -> bool:
+        """A browser: HTML preferred over every RDF format, and no `_mediatype` or `_profile` asked."""
+        q = request.query_params
+        if "_mediatype" in q or "_profile" in q or not request.headers.get("accept"):
+            return False  # a portal asking without Accept gets RDF/XML, as before
+        offers = [BY_KEY[k].media_type for k in CATALOG_ORDER] + ["text/html"]
+        return negotiate(request.headers.get("accept"), offers) == "text/html"
+
+    def catalog_page(request: Request) -> Response:
+        rdf_links = [{"profile": token, "format": BY_KEY[k].label, "media_type": BY_KEY[k].media_type,
+                      "href": f"/catalog?_profile={token}&_mediatype={quote(BY_KEY[k].media_type, safe='/')}"}
+                     for token in sorted(profiles) for k in CATALOG_ORDER]
+        body = render_page("catalog.html", request, catalog=html_model(), rdf_links=rdf_links)
+        etag = strong_etag(body)
+        alternates = ", ".join(
+            f'<{minter.catalog_with({"_profile": token, "_mediatype": BY_KEY[k].media_type})}>; rel="alternate"; '
+            f'type="{BY_KEY[k].media_type}"; profile="{iri}"' for token, iri in sorted(profiles.items())
+            for k in CATALOG_ORDER)
+        headers = {**validator_headers(etag, release.last_modified, ("Accept", "Accept-Profile", "Accept-Language")),
+                   "Content-Profile": f"<{profiles[default]}>", "Link": alternates,
+                   "X-Content-Type-Options": "nosniff"}
+        conditional = conditional_response(request.headers, etag, release.last_modified, headers)
+        if conditional is not None:
+            return conditional
+        return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+
     @router.api_route("/catalog", methods=["GET", "HEAD"])
     def catalog(request: Request) -> Response:
         if not graphs:
             raise HTTPException(404, "this release has no catalogue")
+        if wants_html(request) and default in graphs:
+            return catalog_page(request)
         q = request.query_params
         profile = choose_profile(q.get("_profile"), request.headers.get("accept-profile"), profiles, default)
         if profile is None:

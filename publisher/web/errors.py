@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 
-from .conneg import negotiate, negotiate_language
-from .i18n import LANGUAGES
-from .pages import render_error
+from .conneg import negotiate
+from .pages import render_error, request_language
 
 ERROR_OFFERS = ("text/plain", "text/html", "application/json", "application/problem+json", "application/ld+json")
 
 
-def error_reply(status: int, detail: str, accept: str | None, accept_language: str | None) -> tuple[str, bytes]:
-    """(content type, body) for an error; never fails, whatever the headers say."""
+def error_reply(status: int, detail: str, accept: str | None, accept_language: str | None,
+                lang_param: str | None = None) -> tuple[str, bytes]:
+    """(content type, body) for an error; never fails, whatever the headers say. An HTML page is in
+    the language of `?lang=` (`lang_param`) or Accept-Language, with the site's header."""
     detail = str(detail)
     media = negotiate(accept, ERROR_OFFERS) or "text/plain"
     if media == "text/html":
-        lang = negotiate_language(accept_language, LANGUAGES)
+        lang, _ = request_language(lang_param, accept_language)
         return "text/html; charset=utf-8", render_error(status, detail, lang)
     if media != "text/plain":
         return "application/problem+json", (json.dumps({"status": status, "detail": detail}) + "\n").encode()

@@ -164,3 +164,78 @@ TEXT: dict[str, dict[str, str]] = {
         "left_out_networks": "Left out of the chart (fewer members with a known year)",
     },
 }
+
+
+# The query pages, the catalogue page and the error pages.
+PAGE_TEXT: dict[str, dict[str, str]] = {
+    "sv": {
+        "sparql_title": "Fråga datasetet med SPARQL",
+        "sparql_intro": "Ställ egna frågor till datasetet med SPARQL 1.1. Exemplen nedan öppnas som flikar; "
+                        "adressen för program är",
+        "sparql_access": "GET eller POST, skrivskyddad.",
+        "sparql_canned": "Färdiga frågor utan SPARQL",
+        "sparql_limits": "Gränser: {timeout} s per fråga (parametern timeout kan sänka den), högst {rows} rader, "
+                         "inga anrop till andra servrar (SERVICE).",
+        "sparql_query": "Fråga", "sparql_run": "Kör", "sparql_examples": "Exempel",
+        "canned_title": "Färdiga frågor",
+        "canned_intro": "Varje fråga har en stabil adress och finns som tabell, CSV och JSON. Egna frågor:",
+        "canned_query": "Fråga", "canned_parameters": "Parametrar", "canned_formats": "Format",
+        "canned_default": "förval", "canned_show": "Visa", "canned_rows": "rader",
+        "canned_truncated": "avkortat till {n} rader", "canned_all": "Alla färdiga frågor",
+        "canned_bound": "Parametrarna binds som RDF-termer:",
+        "catalog_title": "Datakatalog",
+        "catalog_intro": "Datamängderna och deras distributioner, som portaler läser dem (DCAT-AP-SE). "
+                         "Katalogen som RDF:",
+        "catalog_profile_se": "DCAT-AP-SE", "catalog_profile_ap": "DCAT-AP",
+        "catalog_datasets": "Datamängder", "catalog_services": "Datatjänster",
+        "catalog_distribution": "Distribution", "catalog_format": "Format", "catalog_size": "Storlek",
+        "catalog_checksum": "Kontrollsumma", "catalog_licence": "Licens", "catalog_access": "Åtkomst",
+        "catalog_themes": "Kategorier", "catalog_publisher": "Utgivare", "catalog_modified": "Senast ändrad",
+        "catalog_issued": "Utgiven", "catalog_version": "Version", "catalog_landing": "Om datamängden",
+        "catalog_endpoint": "Adress", "catalog_conforms": "Följer", "catalog_bytes": "byte",
+        "catalog_about": "Beskrivning",
+        "error_title": "Fel {status}",
+        "error_404": "Sidan finns inte.",
+        "error_405": "Den här adressen kan inte användas så.",
+        "error_406": "Det här formatet finns inte här.",
+        "error_400": "Frågan kunde inte besvaras.",
+        "error_other": "Något gick inte att göra.",
+        "error_detail": "Serverns förklaring (på engelska):",
+    },
+    "en": {
+        "sparql_title": "Query the dataset with SPARQL",
+        "sparql_intro": "Ask the dataset your own questions with SPARQL 1.1. The examples below open as tabs; "
+                        "the address for programs is",
+        "sparql_access": "GET or POST, read-only.",
+        "sparql_canned": "Ready-made queries without SPARQL",
+        "sparql_limits": "Limits: {timeout} s per query (the timeout parameter can lower it), at most {rows} rows, "
+                         "no calls to other servers (SERVICE).",
+        "sparql_query": "Query", "sparql_run": "Run", "sparql_examples": "Examples",
+        "canned_title": "Ready-made queries",
+        "canned_intro": "Each query has a stable address and comes as a table, CSV and JSON. Your own queries:",
+        "canned_query": "Query", "canned_parameters": "Parameters", "canned_formats": "Formats",
+        "canned_default": "default", "canned_show": "Show", "canned_rows": "rows",
+        "canned_truncated": "cut to {n} rows", "canned_all": "All ready-made queries",
+        "canned_bound": "The parameters are bound as RDF terms:",
+        "catalog_title": "Data catalogue",
+        "catalog_intro": "The datasets and their distributions, as portals read them (DCAT-AP-SE). "
+                         "The catalogue as RDF:",
+        "catalog_profile_se": "DCAT-AP-SE", "catalog_profile_ap": "DCAT-AP",
+        "catalog_datasets": "Datasets", "catalog_services": "Data services",
+        "catalog_distribution": "Distribution", "catalog_format": "Format", "catalog_size": "Size",
+        "catalog_checksum": "Checksum", "catalog_licence": "Licence", "catalog_access": "Access",
+        "catalog_themes": "Themes", "catalog_publisher": "Publisher", "catalog_modified": "Last modified",
+        "catalog_issued": "Issued", "catalog_version": "Version", "catalog_landing": "About the dataset",
+        "catalog_endpoint": "Address", "catalog_conforms": "Conforms to", "catalog_bytes": "bytes",
+        "catalog_about": "Description",
+        "error_title": "Error {status}",
+        "error_404": "There is no page here.",
+        "error_405": "This address cannot be used that way.",
+        "error_406": "This format is not available here.",
+        "error_400": "The request could not be answered.",
+        "error_other": "Something could not be done.",
+        "error_detail": "The server's explanation:",
+    },
+}
+for _lang in LANGUAGES:
+    TEXT[_lang].update(PAGE_TEXT[_lang])

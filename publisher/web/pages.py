@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import re
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .conneg import BY_KEY
+from .conneg import BY_KEY, negotiate_language
 from .documents import RDF_KEYS
+from .formatting import FILTERS
 from .i18n import LANGUAGES, TEXT
 
 TEMPLATES = Environment(
@@ -24,6 +26,7 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+TEMPLATES.filters.update(FILTERS)
 
 
 def script_json(value: object) -> Markup:
@@ -63,7 +66,14 @@ def alternates(doc_path: str) -> list[dict]:
             for k in RDF_KEYS]
 
 
-def _context(lang: str, explicit: bool, path: str) -> dict:
+def request_language(chosen: str | None, accept_language: str | None) -> tuple[str, bool]:
+    """The page language: `?lang=` when it names one of ours (explicit), else Accept-Language."""
+    if chosen in LANGUAGES:
+        return chosen, True
+    return negotiate_language(accept_language, LANGUAGES), False
+
+
+def _context(lang: str, explicit: bool, path: str, query: str = "") -> dict:
     def label(value: dict | None) -> str:
         if not value:
             return ""
@@ -82,7 +92,8 @@ def _context(lang: str, explicit: bool, path: str) -> dict:
         "L": label,
         "pick": pick,
         "link": (lambda href: with_lang(href, lang)) if explicit else (lambda href: href),
-        "switch": [{"lang": other, "href": f"{path}?lang={other}", "name": {"sv": "Svenska", "en": "English"}[other],
+        "switch": [{"lang": other, "href": f"{path}?{query + '&' if query else ''}lang={other}",
+                    "name": {"sv": "Svenska", "en": "English"}[other],
                     "current": other == lang} for other in LANGUAGES],
     }
 
@@ -113,6 +124,21 @@ def render_landing(release, site: dict, dumps: list[dict], lang: str, explicit: 
     return html.encode("utf-8")
 
 
-def render_error(status: int, detail: str, lang: str) -> bytes:
-    html = TEMPLATES.get_template("error.html").render(status=status, detail=detail, **_context(lang, False, "/"))
+def render_error(status: int, detail: str, lang: str, path: str = "/", query: str = "") -> bytes:
+    try:
+        default_detail = HTTPStatus(status).phrase  # what Starlette says when the code gave no reason
+    except ValueError:
+        default_detail = ""
+    html = TEMPLATES.get_template("error.html").render(status=status, detail=detail, default_detail=default_detail,
+                                                       **_context(lang, False, path, query))
+    return html.encode("utf-8")
+
+
+def render_page(template: str, request, **values) -> bytes:
+    """A page of the site (query pages, catalogue) in the request's language, with the site's
+    header and language switch; its links keep an explicit `?lang=`."""
+    lang, explicit = request_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in request.query_params.multi_items()
+                     if k != "lang")
+    html = TEMPLATES.get_template(template).render(**values, **_context(lang, explicit, request.url.path, query))
     return html.encode("utf-8")

@@ -185,6 +185,8 @@ class Dereferencer:
         query = parse_qs(scope["query_string"].decode("latin-1")) if scope["query_string"] else {}
         lang_param = (query.get("lang") or [""])[-1].lower()
         explicit = lang_param if lang_param in LANGUAGES else None
+        if explicit:
+            headers["page-lang"] = explicit  # an error page answers in the language asked for too
         kind, rest = route
         if kind == "thing":
             return self.thing(rest, headers, query, explicit)
@@ -327,7 +329,7 @@ class Dereferencer:
     def error(self, status: int, detail: str, headers: dict, extra: Headers = (),
               negotiate_body: bool = True) -> tuple[int, Headers, bytes]:
         ctype, body = error_reply(status, detail, headers.get("accept") if negotiate_body else "text/plain",
-                                  headers.get("accept-language"))
+                                  headers.get("accept-language"), headers.get("page-lang"))
         vary = [] if any(name == b"vary" for name, _ in extra) else [(b"vary", b"Accept, Accept-Language")]
         return status, [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode()),
                         (b"cache-control", b"no-cache"), *vary, *extra, *COMMON], body

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from .sparql_formats import choose, offered
 from .sparql_results import BOOLEANS, SOLUTIONS
+from .sparql_syntax import explain
 
 MEMORY_COPY_LOADED = "in-memory copy of the store loaded"
 _PATH_RE = re.compile(r"(/[\w.\-]+){2,}")
@@ -129,7 +130,7 @@ def execute(store: ox.Store, job: dict) -> dict:
     try:
         result = store.query(job["query"], base_iri=job.get("base_iri"), **kwargs)
     except SyntaxError as exc:
-        return error(400, f"malformed query: {clean(str(exc))}")
+        return error(400, explain(job["query"], clean(str(exc))))
     except (ValueError, TypeError) as exc:
         return error(400, f"query refused: {clean(str(exc))}")
     kind = ("boolean" if isinstance(result, ox.QueryBoolean)

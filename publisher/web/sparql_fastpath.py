@@ -24,7 +24,7 @@ PATH = "/sparql"
 def error_response(request: Request, exc: HTTPException) -> Response:
     """The same reply as the app's HTTPException handler."""
     media_type, body = error_reply(exc.status_code, exc.detail, request.headers.get("accept"),
-                                   request.headers.get("accept-language"))
+                                   request.headers.get("accept-language"), request.query_params.get("lang"))
     headers = {**(getattr(exc, "headers", None) or {}), "X-Content-Type-Options": "nosniff"}
     return Response(body, status_code=exc.status_code, media_type=media_type, headers=headers)
 

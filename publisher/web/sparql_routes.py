@@ -12,6 +12,7 @@ from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
 from ..settings import Settings
+from .pages import render_page as render_site_page
 from .release import Release
 from .sparql import sparql_router
 from .sparql_config import SparqlConfig
@@ -32,13 +33,18 @@ def install_sparql(app: FastAPI, settings: Settings, release: Release, config: S
     has_yasgui = all((yasgui_dir / name).is_file() for name in YASGUI_FILES)
     examples_ = examples(settings.base_uri)
 
+    def examples_in(lang: str) -> list[dict]:
+        """The examples with their titles in one language (the metadata writes "svenska / English")."""
+        return [{**ex, "title": ex["title"].partition(" / ")[2 if lang == "en" else 0] or ex["title"]}
+                for ex in examples_]
+
     def render_page(request: Request) -> str:
         # /sparql?edit=<query> opens the page with that query in the editor (links from the pages)
         edit = request.query_params.get("edit", "")[:MAX_EDIT] or None
-        return templates.get_template("sparql.html").render(
-            release=release, examples=examples_, endpoint="/sparql", yasgui=has_yasgui, limits=config,
-            examples_json=json.dumps(examples_).replace("<", "\\u003c"), prefill=edit,
-            prefill_json=json.dumps(edit).replace("<", "\\u003c"))
+        return render_site_page(
+            "sparql.html", request, release=release, examples=examples_, endpoint="/sparql", yasgui=has_yasgui,
+            limits=config, examples_in=examples_in, prefill=edit,
+            prefill_json=json.dumps(edit).replace("<", "\\u003c")).decode()
 
     router, service = sparql_router(release, config, settings.base_uri, render_page)
     app.include_router(router)

@@ -1,0 +1,45 @@
+"""Numbers, sizes and dates as a reader of the page's language writes them, with Babel.
+
+Babel carries the Unicode CLDR data (Swedish "12,5", "1 234", "17 maj 2018"; English "12.5",
+"1,234", "17 May 2018"): the rules are the CLDR's, not ours. A value that is not a number or a
+date (a figure published as text, a year alone) is shown as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def number(value, lang: str) -> str:
+    """A decimal as published ('12.5', 4222) in the page's language, every digit kept."""
+    try:
+        parsed = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not parsed.is_finite():
+        return str(value)
+    decimals = max(0, -parsed.as_tuple().exponent)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(parsed, format=pattern, locale=LOCALES.get(lang, "sv_SE"), decimal_quantization=False)
+
+
+def date(value, lang: str) -> str:
+    """An ISO date ('2018-05-17') in words of the page's language; a year or month stays as it is."""
+    text = str(value)
+    if not ISO_DATE.match(text):
+        return text
+    try:
+        return format_date(dt.date.fromisoformat(text), format="long", locale=LOCALES.get(lang, "sv_SE"))
+    except ValueError:
+        return text
+
+
+FILTERS = {"number": number, "date": date}
