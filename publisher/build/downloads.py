@@ -95,7 +95,7 @@ def slice_json(rows: list[dict[str, str]], about: dict[str, str]) -> bytes:
 
     lines = ",\n".join(compact(o) for o in observations)
     return (f'{{"columns":{compact(list(SLICE_COLUMNS))},\n"observations":[\n{lines}\n],\n'
-            f'"slice":{compact(about)}}}\n').encode("utf-8")
+            f'"slice":{compact(about)}}}\n').encode()
 
 
 def _describe(series: list[Series], lang: str, ctx: _Context, observations: list[Observation]) -> str:

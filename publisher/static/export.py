@@ -10,7 +10,8 @@ Layout of DIR:
 
 An export is written into DIR/.export-<name> and renamed into place, so nginx never serves a
 half-written site; an existing export is never written over. A running nginx keeps serving the
-export it loaded until `nginx -s reload`; the previous export stays for it, older ones are removed. Every file's modification time is the release's publication time.
+export it loaded until `nginx -s reload`; the previous export stays for it, older ones are removed.
+Every file's modification time is the release's publication time.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ location @site {{
 # The fast path, nginx alone: a document of a key without capitals (the maps ignore case), in a fixed
 # format or negotiated for Accept / Accept-Language headers the maps know, asked with no query string
 # and no conditional header. Everything else, errors included, goes to site.js (the same answer, slower).
-location ~ "^/doc/(?<ks_key>[a-z0-9/_-]+)(?:\.(?<ks_ext>ttl|jsonld|rdf|nt|html))?$" {{
+location ~ "^/doc/(?<ks_key>[a-z0-9/_-]+)(?:\\.(?<ks_ext>ttl|jsonld|rdf|nt|html))?$" {{
     error_page 418 = @site;
     if ($ks_plain = "") {{ return 418; }}
     if ($ks_doc_format = "") {{ return 418; }}
