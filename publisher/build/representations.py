@@ -63,13 +63,21 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
 
     ordered = list(describer.keys)
     half = len(ordered) // 2  # the second half in a forked process (side_by_side), the first here meanwhile
-    second = Forked("documents (second half)", lambda: list(rows(ordered[half:])))
+
+    def second_half() -> tuple[list, dict]:  # with the label fallbacks its page models took (listed by the build)
+        made = list(rows(ordered[half:]))
+        return made, (terms.fallbacks if terms is not None else {})
+
+    second = Forked("documents (second half)", second_half)
     out = DocumentWriter(writer.path(DOCUMENTS_FILE))
     try:
         for key, document in rows(ordered[:half]):
             out.add_rows(key, document)
-        for key, document in second.result():
+        made, fallbacks = second.result()
+        for key, document in made:
             out.add_rows(key, document)
+        if terms is not None:
+            terms.fallbacks.update(fallbacks)
         own = sorted((key, nt) for key, _, nt in uniform)
         for start in range(0, len(own), 10_000):
             out.add_uniform([(key, nt.encode()) for key, nt in own[start:start + 10_000]])
