@@ -16,8 +16,9 @@ BASE_URI ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/
 
 help: ## list the targets (with this run's HOST, PORT and BASE_URI)
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -v host='$(HOST)' -v port='$(PORT)' -v base='$(BASE_URI)' \
-	  'BEGIN{FS=":.*?## "}{gsub(/\$$\(HOST\)/, host, $$2); gsub(/\$$\(PORT\)/, port, $$2); gsub(/\$$\(BASE_URI\)/, base, $$2); printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "  variables: HOST=$(HOST) PORT=$(PORT) BASE_URI=$(BASE_URI) (e.g. make run PORT=8001)"
+	  -v static='$(STATIC)' -v sparql='$(SPARQL_URL)' \
+	  'BEGIN{FS=":.*?## "}{gsub(/\$$\(HOST\)/, host, $$2); gsub(/\$$\(PORT\)/, port, $$2); gsub(/\$$\(BASE_URI\)/, base, $$2); gsub(/\$$\(STATIC\)/, static, $$2); gsub(/\$$\(SPARQL_URL\)/, sparql, $$2); printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  variables: HOST=$(HOST) PORT=$(PORT) BASE_URI=$(BASE_URI) STATIC=$(STATIC) SPARQL_URL=$(SPARQL_URL) (e.g. make run PORT=8001)"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

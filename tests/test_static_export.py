@@ -53,7 +53,7 @@ def test_a_new_export_and_an_nginx_reload_under_load_cost_no_request(static_serv
     """The site being served is never written over: a forced export goes into a new folder, current
     is switched with one rename, nginx keeps serving what it loaded until it is told to reload."""
     before = (static_server.static_dir / "current").resolve()
-    stop, results = threading.Event(), []
+    stop, results, retried = threading.Event(), [], []
 
     def load() -> None:
         with httpx.Client(base_url=static_server.url) as client:
@@ -61,6 +61,16 @@ def test_a_new_export_and_an_nginx_reload_under_load_cost_no_request(static_serv
                 for path in ("/doc/municipality/0136", "/id/municipality/0136", "/catalog", "/dumps/SHA256SUMS"):
                     try:
                         results.append(client.get(path, headers={"accept": "text/turtle"}).status_code)
+                    except (httpx.ReadError, httpx.RemoteProtocolError):
+                        # a kept-alive connection the old worker closed as the request went out: the
+                        # race of HTTP/1.1 persistence (RFC 9112 §9.3.1), after which clients retry an
+                        # idempotent request on a new connection, as browsers do. Once, and counted.
+                        retried.append(path)
+                        try:
+                            results.append(httpx.get(static_server.url + path,
+                                                     headers={"accept": "text/turtle"}).status_code)
+                        except httpx.HTTPError as exc:
+                            results.append(repr(exc))
                     except httpx.HTTPError as exc:
                         results.append(repr(exc))
 
@@ -77,6 +87,7 @@ def test_a_new_export_and_an_nginx_reload_under_load_cost_no_request(static_serv
     assert written and folder != before and (static_server.static_dir / "current").resolve() == folder
     assert before.is_dir(), "the export nginx was serving stays until the next one"
     assert len(results) > 50 and set(results) == {200, 303}, [r for r in results if r not in (200, 303)][:5]
+    assert len(retried) <= 8, f"{len(retried)} requests needed a second connection"  # one per connection at most
     assert not [p for p in static_server.static_dir.iterdir() if p.name.startswith(".export-")]
 
 
