@@ -44,6 +44,9 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     from .sparql_routes import install_sparql  # /sparql, the query page, canned queries
 
     install_sparql(app, settings, release, sparql or SparqlConfig(), TEMPLATES)
+    from .search_routes import search_router  # /search (HTML, JSON), the header box's autocomplete
+
+    app.include_router(search_router(release, TEMPLATES))
     return app
 
 
