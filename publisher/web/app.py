@@ -47,6 +47,9 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     from .search_routes import search_router  # /search (HTML, JSON), the header box's autocomplete
 
     app.include_router(search_router(release, TEMPLATES))
+    from .reconcile_routes import reconcile_router  # /reconcile: W3C Reconciliation Service API 0.2
+
+    app.include_router(reconcile_router(release))
     return app
 
 
