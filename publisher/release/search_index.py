@@ -118,9 +118,11 @@ class Hit:
     field: str  # which name matched: label | alt | code
     name: str  # the name as written
     kind_rank: int
+    literal: bool = False  # the name is the query as typed (up to case): "Håbo" over "Habo" for "håbo"
 
     def sort_key(self) -> tuple:
-        return (self.match, FIELD_ORDER.get(self.field, 9), self.kind_rank, len(self.name), self.label["sv"], self.key)
+        return (self.match, not self.literal, FIELD_ORDER.get(self.field, 9), self.kind_rank, len(self.name),
+                self.label["sv"], self.key)
 
 
 _ENTITY = ("SELECT e.key, e.iri, e.kind, e.label_sv, e.label_en, e.description_sv, e.description_en, e.rank, "
@@ -149,6 +151,7 @@ class SearchIndex:
         norm = fold(query[:MAX_QUERY])
         if not norm or limit < 1:
             return []
+        typed = " ".join(query[:MAX_QUERY].casefold().split())
         where = ""
         params: list = []
         if kinds:
@@ -177,7 +180,8 @@ class SearchIndex:
         for level, clause, args in levels:
             rows = self._db().execute(_ENTITY + clause + where + " LIMIT ?", [*args, *params, want]).fetchall()
             for key, iri, kind, sv, en, dsv, den, rank, field, text in rows:
-                hit = Hit(key, iri, kind, {"sv": sv, "en": en}, {"sv": dsv, "en": den}, level, field, text, rank)
+                hit = Hit(key, iri, kind, {"sv": sv, "en": en}, {"sv": dsv, "en": den}, level, field, text, rank,
+                          " ".join(text.casefold().split()) == typed)
                 if key not in best or hit.sort_key() < best[key].sort_key():
                     best[key] = hit
             if len(best) >= limit and level >= PREFIX:
@@ -188,7 +192,7 @@ class SearchIndex:
         """Resources whose code (municipality or county code, organisation number, …) is `code`."""
         norm = fold(code[:MAX_QUERY])
         rows = self._db().execute(_ENTITY + "WHERE n.norm = ? AND n.field = 'code' LIMIT 50", [norm]).fetchall()
-        return [Hit(key, iri, kind, {"sv": sv, "en": en}, {"sv": dsv, "en": den}, EXACT, field, text, rank)
+        return [Hit(key, iri, kind, {"sv": sv, "en": en}, {"sv": dsv, "en": den}, EXACT, field, text, rank, True)
                 for key, iri, kind, sv, en, dsv, den, rank, field, text in rows]
 
     def entity(self, key: str) -> dict | None:
@@ -199,6 +203,12 @@ class SearchIndex:
         key, iri, kind, sv, en, dsv, den, extension = row
         return {"key": key, "iri": iri, "kind": kind, "label": {"sv": sv, "en": en},
                 "description": {"sv": dsv, "en": den}, "extension": json.loads(extension)}
+
+    def first(self, key_prefix: str) -> dict | None:
+        """The entity with the smallest key that starts with `key_prefix` (e.g. "contact/"), or None."""
+        row = self._db().execute("SELECT key FROM entities WHERE key >= ? AND key < ? ORDER BY key LIMIT 1",
+                                 [key_prefix, key_prefix + "\U0010ffff"]).fetchone()
+        return self.entity(row[0]) if row else None
 
     def kinds(self) -> list[tuple[str, int]]:
         return self._db().execute("SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY min(rank), kind").fetchall()

@@ -50,6 +50,9 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     from .reconcile_routes import reconcile_router  # /reconcile: W3C Reconciliation Service API 0.2
 
     app.include_router(reconcile_router(release))
+    from .accessibility import accessibility_router  # /accessibility: the accessibility statement
+
+    app.include_router(accessibility_router(release, TEMPLATES))
     return app
 
 

@@ -161,7 +161,7 @@ def reconcile_one(index: SearchIndex, q: dict, lang: str) -> dict:
                 for hit in index.by_code(_as_text(value)):
                     if not q["kinds"] or hit.kind in q["kinds"]:
                         found.setdefault(hit.key, Hit(hit.key, hit.iri, hit.kind, hit.label, hit.description,
-                                                      SUBSTRING + 1, "code", hit.name, hit.kind_rank))
+                                                      SUBSTRING + 1, "code", hit.name, hit.kind_rank, False))
     scored = []
     for hit in found.values():
         extension = index.entity(hit.key)["extension"] if q["props"] else {}
@@ -182,6 +182,8 @@ def reconcile_one(index: SearchIndex, q: dict, lang: str) -> dict:
     sure = [s for s in scored if s[2] and not s[3]]
     if not sure and q["text"]:
         sure = [s for s in scored if s[0].match == EXACT and not s[3]]
+        if len(sure) > 1:  # "Håbo" and "Habo" both fold to "habo": the one written as asked is meant
+            sure = [s for s in sure if s[0].literal]
     certain = sure[0][0].key if len(sure) == 1 else None
     return {"result": [{
         "id": hit.key, "name": hit.label[lang], "description": hit.description[lang], "score": score,
