@@ -161,24 +161,25 @@ class SearchIndex:
         best: dict[str, Hit] = {}
         upper = norm + "\U0010ffff"
         levels = [
-            (EXACT, "WHERE n.norm = ?", [norm]),
-            (PREFIX, "WHERE n.norm > ? AND n.norm < ?", [norm, upper]),
+            (EXACT, "WHERE n.norm = ?", [norm], ""),
+            (PREFIX, "WHERE n.norm > ? AND n.norm < ?", [norm, upper], " ORDER BY n.norm"),
         ]
         words = norm.split()
         if len(words) == 1:
-            levels += [(WORD, "JOIN words w ON w.name = n.id WHERE w.word = ?", [norm]),
-                       (WORD_PREFIX, "JOIN words w ON w.name = n.id WHERE w.word > ? AND w.word < ?", [norm, upper])]
+            levels += [(WORD, "JOIN words w ON w.name = n.id WHERE w.word = ?", [norm], ""),
+                       (WORD_PREFIX, "JOIN words w ON w.name = n.id WHERE w.word > ? AND w.word < ?", [norm, upper],
+                        " ORDER BY w.word")]
         else:  # every word of the query begins a word of the name, in any order
             words = words[:8]
             subquery = " INTERSECT ".join(["SELECT name FROM words WHERE word >= ? AND word < ?"] * len(words))
             levels.append((WORD_PREFIX, f"WHERE n.id IN ({subquery})",
-                           [x for w in words for x in (w, w + "\U0010ffff")]))
+                           [x for w in words for x in (w, w + "\U0010ffff")], ""))
         if len(norm) >= 3:
             phrase = '"' + norm.replace('"', "") + '"'
             levels.append((SUBSTRING, "WHERE n.id IN (SELECT rowid FROM grams WHERE grams MATCH ? LIMIT ?)",
-                           [phrase, want * 4]))
-        for level, clause, args in levels:
-            rows = self._db().execute(_ENTITY + clause + where + " LIMIT ?", [*args, *params, want]).fetchall()
+                           [phrase, want * 4], ""))
+        for level, clause, args, order in levels:
+            rows = self._db().execute(_ENTITY + clause + where + order + " LIMIT ?", [*args, *params, want]).fetchall()
             for key, iri, kind, sv, en, dsv, den, rank, field, text in rows:
                 hit = Hit(key, iri, kind, {"sv": sv, "en": en}, {"sv": dsv, "en": den}, level, field, text, rank,
                           " ".join(text.casefold().split()) == typed)

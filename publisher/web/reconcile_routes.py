@@ -118,8 +118,8 @@ def reconcile_router(release: Release) -> APIRouter:
             if what == "entity":
                 kinds = tuple(k for k in params.getlist("type") if k in KINDS)
                 cursor = params.get("cursor", "0")
-                if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > 1000:
-                    raise HTTPException(400, "cursor must be a whole number from 0 to 1000", headers=CORS)
+                if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > 90:
+                    raise HTTPException(400, "cursor must be a whole number from 0 to 90", headers=CORS)
                 return _reply(request, suggest_entities(need_index(), prefix_, kinds, int(cursor), lang))
             if what == "type":
                 return _reply(request, suggest_types(prefix_, lang))

@@ -7,8 +7,9 @@ joined to it is the resource's IRI. Type ids are the index's kinds ("municipalit
 Scoring: a candidate's name match gives its score (exact 100, prefix 80, whole word 70, word prefix
 60, substring 40); each property that agrees adds 10 (a code that agrees makes it 100), each one
 that disagrees takes 40 off. `match` is true only when unambiguous: exactly one candidate carries
-the code given as a property (and no given property contradicts it), or, without codes, exactly
-one candidate's name is an exact match and no property contradicts it.
+the code given as a property, no given property contradicts it and its name matches the query (if
+one is given); or, without such a code, exactly one candidate's name is an exact match (as typed,
+when two names fold alike) and no given property contradicts it.
 """
 
 from __future__ import annotations
@@ -179,7 +180,8 @@ def reconcile_one(index: SearchIndex, q: dict, lang: str) -> dict:
             score = 100.0
         scored.append((hit, max(0.0, min(score, 100.0)), codes_agree, contradicted))
     scored.sort(key=lambda s: (-s[1], s[0].sort_key()))
-    sure = [s for s in scored if s[2] and not s[3]]
+    # certain: the one candidate a given code points to, if the name (when given) matches it too
+    sure = [s for s in scored if s[2] and not s[3] and (not q["text"] or s[0].match <= SUBSTRING)]
     if not sure and q["text"]:
         sure = [s for s in scored if s[0].match == EXACT and not s[3]]
         if len(sure) > 1:  # "Håbo" and "Habo" both fold to "habo": the one written as asked is meant
@@ -201,7 +203,8 @@ def reconcile(index: SearchIndex, batch: object, lang: str) -> dict:
 
 
 def suggest_entities(index: SearchIndex, prefix: str, kinds: tuple[str, ...], cursor: int, lang: str) -> dict:
-    hits = index.search(prefix, min(cursor + 10, MAX_LIMIT + cursor), kinds)[cursor:cursor + 10]
+    # always the same MAX_LIMIT best, sliced: pages of one prefix never overlap
+    hits = index.search(prefix, MAX_LIMIT, kinds)[cursor:cursor + 10]
     return {"result": [{"id": h.key, "name": h.label[lang], "description": h.description[lang],
                         "notable": [type_json(h.kind, lang)]} for h in hits]}
 
