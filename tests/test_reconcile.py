@@ -165,7 +165,8 @@ def test_a_municipality_code_as_a_property_makes_the_match_certain(service):
                "properties": [{"pid": "code", "v": "0182"}]},
         "q2": {"query": "Haninge", "type": "municipality", "type_strict": "should",  # name and code disagree
                "properties": [{"pid": "code", "v": "0182"}]},
-        "q3": {"query": "Haninge", "properties": [{"pid": "county", "v": {"id": "county/01", "name": "Stockholms län"}}]},
+        "q3": {"query": "Haninge",  # an already reconciled cell as the value
+               "properties": [{"pid": "county", "v": {"id": "county/01", "name": "Stockholms län"}}]},
         "q4": {"query": "Haninge", "properties": [{"pid": "county", "v": "Skåne län"}]},  # contradicted
         "q5": {"query": "", "properties": [{"pid": "organisationNumber", "v": "212000-0084"}]},
     })
@@ -240,7 +241,7 @@ def test_data_extension_adds_codes_county_wikidata_and_memberships_with_years(se
     assert haninge["code"] == [{"str": "0136"}] and haninge["wikidata"] == [{"str": "Q113692"}]
     assert haninge["county"] == [{"id": "county/01", "name": "Stockholms län"}]
     assert haninge["organisationNumber"] == [{"str": "212000-0084"}]
-    members = dict(zip([c["id"] for c in haninge["memberOf"]], haninge["memberSince"]))
+    members = dict(zip([c["id"] for c in haninge["memberOf"]], haninge["memberSince"], strict=True))
     assert members["organisation/sveriges-ekokommuner"] == {"int": 2007}
     assert {"str": "Sveriges Ekokommuner (sedan 2007)"} in haninge["memberships"]
     assert doc["rows"]["no/such-id"] == {p["id"]: [] for p in query["properties"]}

@@ -9,8 +9,18 @@ import httpx
 import pytest
 import yaml
 
-from publisher.release.search_index import (EXACT, PREFIX, SEARCH_FILE, SUBSTRING, WORD, WORD_PREFIX, Entry,
-                                            SearchIndex, SearchIndexWriter, fold)
+from publisher.release.search_index import (
+    EXACT,
+    PREFIX,
+    SEARCH_FILE,
+    SUBSTRING,
+    WORD,
+    WORD_PREFIX,
+    Entry,
+    SearchIndex,
+    SearchIndexWriter,
+    fold,
+)
 
 from .conftest import ROOT
 

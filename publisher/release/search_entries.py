@@ -44,7 +44,8 @@ def _kind(key: str, topic: URIRef, data: Graph, base_uri: str) -> str:
     if first == "concept":
         unit = URIRef(base_uri + "def/unit")
         indicators = URIRef(base_uri + "def/indicators")
-        if (topic, unit, None) in data or any((None, indicators, s) in data for s in data.objects(topic, SKOS.inScheme)):
+        schemes = data.objects(topic, SKOS.inScheme)
+        if (topic, unit, None) in data or any((None, indicators, s) in data for s in schemes):
             return "indicator"
         return "concept"
     if first == "def":

@@ -212,4 +212,5 @@ class SearchIndex:
         return self.entity(row[0]) if row else None
 
     def kinds(self) -> list[tuple[str, int]]:
-        return self._db().execute("SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY min(rank), kind").fetchall()
+        return self._db().execute(
+            "SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY min(rank), kind").fetchall()

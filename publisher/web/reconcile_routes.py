@@ -24,9 +24,17 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from ..release.search_entries import KINDS
+from .reconcile_service import (
+    BadRequest,
+    extend,
+    manifest,
+    propose_properties,
+    reconcile,
+    suggest_entities,
+    suggest_properties,
+    suggest_types,
+)
 from .release import Release
-from .reconcile_service import (BadRequest, extend, manifest, propose_properties, reconcile, suggest_entities,
-                                suggest_properties, suggest_types)
 from .search_routes import open_index
 
 CORS = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
