@@ -5,6 +5,7 @@
     ?lang=sv|en   page language (else Accept-Language);  ?type=municipality  only that kind;
     ?limit=1..100 (default 50; the header's autocomplete asks for 8)
     /static/search.js            the header box's autocomplete (our own, no third-party code)
+    /static/yasgui-a11y.js       accessibility fixes for the YASGUI widget on /sparql
 
 The index is the release's `pages/search.sqlite` (publisher/release/search_index.py): each request
 is a few indexed look-ups, nothing of it is held in memory.
@@ -27,6 +28,7 @@ from .pages import _context
 from .release import Release
 
 STATIC = Path(__file__).resolve().parent / "static"
+SCRIPTS = ("search.js", "yasgui-a11y.js")  # our own scripts, served from our origin
 OFFERS = ["text/html", "application/json"]
 DEFAULT_LIMIT, MAX_LIMIT = 50, 100
 HEADERS = {"Vary": "Accept, Accept-Language", "Cache-Control": "public, max-age=300",
@@ -96,9 +98,11 @@ def search_router(release: Release, templates: Environment) -> APIRouter:
             query=query, kind=kind, kinds=KINDS, groups=grouped(hits), count=len(hits), limit=limit, **context)
         return Response(html.encode(), media_type="text/html; charset=utf-8", headers=HEADERS)
 
-    @router.get("/static/search.js")
-    def script() -> FileResponse:
-        return FileResponse(STATIC / "search.js", media_type="text/javascript; charset=utf-8",
+    @router.get("/static/{name}")
+    def script(name: str) -> FileResponse:
+        if name not in SCRIPTS:
+            raise HTTPException(404, f"no file {name[:60]!r}")
+        return FileResponse(STATIC / name, media_type="text/javascript; charset=utf-8",
                             headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
 
     return router
