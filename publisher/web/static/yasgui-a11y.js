@@ -8,6 +8,8 @@
 //   label                   the endpoint field and the query editor's textarea get accessible names
 //   scrollable-region-focusable  the editor's scrolling area can take keyboard focus
 //   select-name             the results table's "rows per page" choice gets a name
+// and, found by the keyboard tests (WCAG 2.1.2, no keyboard trap): Tab in the editor moves focus on
+// instead of indenting (indent with Ctrl-] and Ctrl-[, CodeMirror's own keys).
 // color-contrast is fixed by the styles in templates/yasgui_a11y.html.
 (function () {
   "use strict";
@@ -43,6 +45,16 @@
       scroller.setAttribute("tabindex", "0");  // CodeMirror sets -1; a long query scrolls sideways: reachable by keyboard
       scroller.setAttribute("role", "region");
       scroller.setAttribute("aria-label", NAMES.scroll);
+    });
+    root.querySelectorAll(".CodeMirror").forEach(function (el) {
+      var cm = el.CodeMirror;
+      if (cm && !cm.klimatTabReleased) {  // Tab leaves the editor instead of indenting: no keyboard trap
+        cm.klimatTabReleased = true;
+        var keys = Object.assign({}, cm.getOption("extraKeys") || {});
+        keys.Tab = false;
+        keys["Shift-Tab"] = false;
+        cm.setOption("extraKeys", keys);
+      }
     });
     root.querySelectorAll("select.tableSizer:not([aria-label])").forEach(function (select) {
       select.setAttribute("aria-label", NAMES.rows);
