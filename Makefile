@@ -62,3 +62,7 @@ bench-deref: setup ## dereferencing requests/s against a constant-bytes ceiling 
 bench-scale: setup ## build + serve synthetic releases of 10k and 100k triples (SIZES=10k,100k,1m; installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/scale_bench.py --sizes $(or $(SIZES),10k,100k) $(if $(LABEL),--label $(LABEL),)
+
+.PHONY: bench-search
+bench-search: setup ## search and reconciliation latency, today's data and ~1M synthetic triples (SIZES=today,1m)
+	$(PY) bench/search_bench.py --sizes $(or $(SIZES),today,1m)
