@@ -290,3 +290,42 @@ def test_a_json_body_is_accepted_too(service):
     r = httpx.post(service, json={"queries": {"q0": {"query": "Haninge"}}})
     validate("reconciliation-result-batch", r.json())
     assert r.json()["q0"]["result"][0]["id"] == "municipality/0136"
+
+
+def test_the_documented_curl_commands_answer_as_documented(live_server):
+    """Every `curl` line in docs/search-and-reconciliation.md, sent with httpx to the test server."""
+    import shlex
+
+    from .conftest import ROOT
+
+    text = (ROOT / "docs" / "search-and-reconciliation.md").read_text(encoding="utf-8")
+    commands = [line for line in text.splitlines() if line.startswith("curl ")]
+    assert len(commands) == 6
+    for line in commands:
+        args = shlex.split(line)[1:]
+        headers, form = {}, []
+        while args[0].startswith("-"):
+            option, value = args[0], args[1]
+            args = args[2:]
+            if option == "-H":
+                name, _, val = value.partition(":")
+                headers[name] = val.strip()
+            else:
+                assert option == "--data-urlencode", option
+                name, _, val = value.partition("=")
+                form.append(f"{name}={quote(val, safe='')}")
+        url = args[0].replace("http://127.0.0.1:8000", live_server.url)
+        if form:
+            r = httpx.post(url, content="&".join(form).encode(), headers={
+                "Content-Type": "application/x-www-form-urlencoded", **headers})
+        else:
+            r = httpx.get(url, headers=headers)
+        assert r.status_code == 200, (line, r.text)
+        doc = r.json()
+        if "queries=" in line:
+            validate("reconciliation-result-batch", doc)
+            assert doc["q0"]["result"][0]["id"] == "municipality/0136" and doc["q1"]["result"][0]["match"]
+        elif "extend=" in line:
+            validate("data-extension-response", doc)
+        elif "/search?" in url:
+            assert doc["results"][0]["key"] == "municipality/0181" and doc["results"][0]["match"] == "exact"
