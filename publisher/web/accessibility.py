@@ -8,9 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from jinja2 import Environment
 
-from .conneg import negotiate_language
-from .i18n import LANGUAGES
-from .pages import _context
+from .page_language import header_context
 from .release import Release
 from .search_routes import open_index
 
@@ -25,14 +23,13 @@ def accessibility_router(release: Release, templates: Environment) -> APIRouter:
 
     @router.get("/accessibility")
     def statement(request: Request) -> Response:
-        explicit = request.query_params.get("lang", "").lower()
-        lang = explicit if explicit in LANGUAGES else negotiate_language(request.headers.get("accept-language"),
-                                                                        LANGUAGES)
+        context = header_context(request)
+        lang = context["lang"]
         html = templates.get_template("accessibility.html").render(
             site_name=title.get(lang) or title.get("sv") or "Klimatsamarbeten",
             publisher=agent["label"][lang] if agent else title.get(lang, ""), version=release.version,
             published=published, contact_href=f"/doc/{contact['key']}" if contact else "/",
-            **_context(lang, explicit in LANGUAGES, "/accessibility"))
+            **context)
         return Response(html.encode(), media_type="text/html; charset=utf-8",
                         headers={"Vary": "Accept-Language", "Cache-Control": "public, max-age=300",
                                  "Content-Language": lang, "X-Content-Type-Options": "nosniff"})

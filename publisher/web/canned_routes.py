@@ -21,6 +21,7 @@ from ..uris import Minter
 from .caching import conditional_response, strong_etag, validator_headers
 from .canned import CannedQuery, ParameterError, load_queries, spreadsheet_safe
 from .conneg import negotiate
+from .page_language import header_context
 from .release import Release
 from .sparql import CORS, SparqlService
 
@@ -50,7 +51,8 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
                     "parameters": {p.name: {"type": p.type, "default": p.default} for p in q.parameters}}
                    for q in queries.values()]
         if negotiate(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
-            return HTMLResponse(templates.get_template("canned_index.html").render(queries=listing, release=release))
+            return HTMLResponse(templates.get_template("canned_index.html").render(
+                queries=listing, release=release, **header_context(request)))
         return JSONResponse({"queries": listing}, headers=CORS)
 
     @router.get("/queries/{name}")
@@ -61,6 +63,7 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
         if media_type is None:
             raise HTTPException(406, "this query is available as application/json, text/html and text/csv")
         given = dict(request.query_params)
+        given.pop("lang", None)  # the page's language (common header), not a query parameter
         try:
             values, text = query.bound(given, minter)
         except ParameterError as exc:
@@ -84,13 +87,15 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
             else:
                 body = templates.get_template("canned.html").render(
                     release=release, q=query, values=values, columns=columns, rows=rows, truncated=truncated,
-                    link_params=urlencode(values)).encode()
+                    link_params=urlencode(values), **header_context(request)).encode()
                 content_type = "text/html; charset=utf-8"
         headers = {**CORS, "X-Content-Type-Options": "nosniff"}
         if truncated is not None:
             headers["Result-Truncated"] = f"limit={truncated}"
         etag = strong_etag(body)
         vary = () if name != query.name else ("Accept",)
+        if content_type.startswith("text/html"):
+            vary = (*vary, "Accept-Language")  # the language of the page's header
         headers |= validator_headers(etag, release.last_modified, vary=vary)
         conditional = conditional_response(request.headers, etag, release.last_modified, headers)
         if conditional is not None:

@@ -22,9 +22,8 @@ from starlette.exceptions import HTTPException
 
 from ..release.search_entries import KINDS
 from ..release.search_index import MATCH_NAMES, MAX_QUERY, SEARCH_FILE, Hit, SearchIndex
-from .conneg import negotiate, negotiate_language
-from .i18n import LANGUAGES
-from .pages import _context
+from .conneg import negotiate
+from .page_language import header_context
 from .release import Release
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -86,14 +85,7 @@ def search_router(release: Release, templates: Environment) -> APIRouter:
         if media == "application/json":
             return JSONResponse({"query": query, "type": kind, "results": [hit_json(h) for h in hits]},
                                 headers=HEADERS)
-        explicit = params.get("lang", "").lower()
-        lang = explicit if explicit in LANGUAGES else negotiate_language(request.headers.get("accept-language"),
-                                                                        LANGUAGES)
-        path = "/search"
-        context = _context(lang, explicit in LANGUAGES, path)
-        for s in context["switch"]:  # switching language keeps the query
-            s["href"] = str(request.url.include_query_params(lang=s["lang"]).replace(scheme="", netloc=""))
-            s["href"] = s["href"].removeprefix("//")
+        context = header_context(request)  # switching language keeps the query
         html = templates.get_template("search.html").render(
             query=query, kind=kind, kinds=KINDS, groups=grouped(hits), count=len(hits), limit=limit, **context)
         return Response(html.encode(), media_type="text/html; charset=utf-8", headers=HEADERS)

@@ -279,7 +279,8 @@ def sparql_router(release: Release, config: SparqlConfig, base_uri: str,
             graph = service_description(endpoint, title, release.manifest.get("store", {}).get("quads"))
             body, media_type = graph.serialize(format=fmt.rdflib, encoding="utf-8"), fmt.content_type
         etag = strong_etag(body)
-        headers |= validator_headers(etag, release.last_modified, vary=("Accept",), cache_control=cache)
+        vary = ("Accept", "Accept-Language") if chosen == "text/html" else ("Accept",)  # the page's header language
+        headers |= validator_headers(etag, release.last_modified, vary=vary, cache_control=cache)
         if is_not_modified(request.headers, etag, release.last_modified):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type=media_type, headers=headers)

@@ -12,6 +12,7 @@ from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
 from ..settings import Settings
+from .page_language import header_context
 from .release import Release
 from .sparql import sparql_router
 from .sparql_config import SparqlConfig
@@ -38,7 +39,7 @@ def install_sparql(app: FastAPI, settings: Settings, release: Release, config: S
         return templates.get_template("sparql.html").render(
             release=release, examples=examples_, endpoint="/sparql", yasgui=has_yasgui, limits=config,
             examples_json=json.dumps(examples_).replace("<", "\\u003c"), prefill=edit,
-            prefill_json=json.dumps(edit).replace("<", "\\u003c"))
+            prefill_json=json.dumps(edit).replace("<", "\\u003c"), **header_context(request))
 
     router, service = sparql_router(release, config, settings.base_uri, render_page)
     app.include_router(router)
