@@ -9,6 +9,9 @@ municipality name as written, folded, cut to a 4-letter prefix, as a 4-letter in
 its code; and a reconciliation batch of 10 names (OpenRefine's batch size) with and without a code
 property. The baseline holds every (folded) name in a Python list loaded at start and ranks by a
 linear scan with the same levels: what "an in-memory index built at start" costs in memory and time.
+`index-<n>` (e.g. index-300000) times a SYNTHETIC index of n invented entities written by the real
+index writer, for the engine at sizes the data here does not reach (at 1M triples the index holds
+only the ~2,000 named resources: observations have no names).
 Results: a table on stdout and bench/results/search.json.
 """
 
@@ -34,7 +37,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 from synthetic import SIZES, generate  # noqa: E402
 
-from publisher.release.search_index import SEARCH_FILE, SearchIndex, fold  # noqa: E402
+from publisher.release.search_index import SEARCH_FILE, Entry, SearchIndex, SearchIndexWriter, fold  # noqa: E402
 from publisher.web.reconcile_service import reconcile  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -95,8 +98,32 @@ def rss_mb() -> float:
     return 0.0
 
 
+SYLLABLES = ("ha", "ni", "ge", "sö", "der", "tä", "lje", "gö", "te", "borg", "mal", "å", "vä", "ster", "ås", "by",
+             "berg", "hol", "lund", "kö", "ping", "ar", "ne", "o", "sa", "la", "stad", "rum", "ed", "sjö")
+
+
+def synthetic_index(entities: int, work: Path, seed: int = 13) -> Path:
+    """A SYNTHETIC search index of `entities` invented municipality-like names (two names and a code each),
+    written by the real SearchIndexWriter: the engine at a size no real data set here reaches."""
+    rnd = random.Random(seed)
+    release = work / f"index-{entities}"
+    writer = SearchIndexWriter(release / SEARCH_FILE)
+    for i in range(entities):
+        name = "".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(2, 4))).capitalize()
+        label = f"{name} kommun" if i % 3 else f"{name} {rnd.choice(('Nätverk', 'Samarbete', 'Förbund'))}"
+        code = f"{i:07d}"
+        writer.add(Entry(f"municipality/{code}", f"http://example.org/id/municipality/{code}", "municipality", 0,
+                         {"sv": label, "en": label}, {"sv": "SYNTETISK", "en": "SYNTHETIC"},
+                         [("label", "sv", label), ("alt", "sv", name), ("code", "", code)], {"code": [code]}))
+    writer.close()
+    (release / "manifest.json").write_text(json.dumps({"triples": {"klimatsamarbeten": 0}}))
+    return release
+
+
 def release_for(size: str, work: Path) -> tuple[Path, float]:
     started = time.perf_counter()
+    if size.startswith("index-"):  # index-300000: a synthetic index only, no release around it
+        return synthetic_index(int(size.split("-", 1)[1]), work), time.perf_counter() - started
     if size == "today":
         args = [str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(work / "today-dist"), "build"]
         current = work / "today-dist" / "current"
@@ -161,7 +188,8 @@ def table(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="today,1m", help=f"comma-separated, of today, {', '.join(SIZES)}")
+    ap.add_argument("--sizes", default="today,1m", help=f"comma-separated, of today, {', '.join(SIZES)}, "
+                    "index-<n> (a synthetic index of n entities alone)")
     ap.add_argument("--queries", type=int, default=200, help="names drawn per size")
     ap.add_argument("--keep", action="store_true", help="keep the generated releases")
     args = ap.parse_args(argv)
