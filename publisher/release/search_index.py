@@ -19,6 +19,7 @@ number of rows whatever the size of the release; nothing is loaded into memory a
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -130,7 +131,7 @@ _ENTITY = ("SELECT e.key, e.iri, e.kind, e.label_sv, e.label_en, e.description_s
 
 
 class SearchIndex:
-    """Read-only queries on a release's search index (one connection per thread)."""
+    """Read-only queries on a release's search index (one connection per thread and process)."""
 
     def __init__(self, path: Path):
         if not path.exists():
@@ -139,12 +140,11 @@ class SearchIndex:
         self._local = threading.local()
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                 check_same_thread=False)
-            self._local.db = db
-        return db
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # a new thread, or a process forked from ours
+            local.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            local.pid = os.getpid()
+        return local.db
 
     def search(self, query: str, limit: int = 20, kinds: tuple[str, ...] = ()) -> list[Hit]:
         """The best `limit` resources for `query`, best first; `kinds` keeps only those kinds."""
