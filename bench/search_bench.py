@@ -22,6 +22,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -120,26 +121,62 @@ def synthetic_index(entities: int, work: Path, seed: int = 13) -> Path:
     return release
 
 
-def release_for(size: str, work: Path) -> tuple[Path, float]:
+def release_for(size: str, work: Path) -> tuple[Path, float, list[str]]:
+    """(the release, seconds to make it, the CLI's global options that select it, [] for an index alone)."""
     started = time.perf_counter()
     if size.startswith("index-"):  # index-300000: a synthetic index only, no release around it
-        return synthetic_index(int(size.split("-", 1)[1]), work), time.perf_counter() - started
+        return synthetic_index(int(size.split("-", 1)[1]), work), time.perf_counter() - started, []
     if size == "today":
-        args = [str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(work / "today-dist"), "build"]
+        where = ["--root", str(ROOT), "--dist", str(work / "today-dist")]
         current = work / "today-dist" / "current"
     else:
         root = generate(work / size, size)
-        args = [str(BIN / "publisher"), "--root", str(root), "build"]
+        where = ["--root", str(root)]
         current = root / "dist" / "current"
     log = work / f"build-{size}.log"
     with log.open("wb") as out:
-        if subprocess.run(args, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
+        if subprocess.run([str(BIN / "publisher"), *where, "build"], stdout=out, stderr=subprocess.STDOUT).returncode:
             raise SystemExit(f"build failed:\n{log.read_text()[-3000:]}")
-    return current.resolve(), time.perf_counter() - started
+    return current.resolve(), time.perf_counter() - started, where
+
+
+def over_http(where: list[str], names: list[str], work: Path) -> dict:
+    """The same searches and batches through `publisher serve` (uvicorn, FastAPI), one keep-alive client."""
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    log = (work / f"serve-{port}.log").open("wb")
+    proc = subprocess.Popen([str(BIN / "publisher"), *where, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    client.get("/search?q=x", headers={"Accept": "application/json"})
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise SystemExit("the server did not start") from None
+                    time.sleep(0.2)
+            search = timed(lambda q: client.get("/search", params={"q": q, "limit": "10"},
+                                                headers={"Accept": "application/json"}).raise_for_status(), names)
+            batches = ["{" + ",".join(f'"q{i}":{json.dumps({"query": n, "type": "municipality"})}'
+                                      for i, n in enumerate(names[start:start + 10])) + "}"
+                       for start in range(0, len(names) - 9, 10)]
+            batch = timed(lambda b: client.post("/reconcile", data={"queries": b}).raise_for_status(), batches)
+        return {"http_search": search, "http_reconcile_batch_of_10": batch}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
 
 
 def bench_size(size: str, work: Path, n: int) -> dict:
-    release, build_s = release_for(size, work)
+    release, build_s, where = release_for(size, work)
     manifest = json.loads((release / "manifest.json").read_text())
     path = release / SEARCH_FILE
     db = sqlite3.connect(path)
@@ -159,6 +196,8 @@ def bench_size(size: str, work: Path, n: int) -> dict:
     coded = [{f"q{i}": {"query": "", "properties": [{"pid": "code", "v": code}]}
               for i, code in enumerate(qs["code"][start:start + 10])} for start in range(0, len(qs["code"]) - 9, 10)]
     result["reconcile_codes_batch_of_10"] = timed(lambda b: reconcile(index, b, "sv"), coded)
+    if where:
+        result.update(over_http(where, qs["as written"], work))
     tracemalloc.start()
     started = time.perf_counter()
     baseline = ScanBaseline(path)
@@ -180,7 +219,10 @@ def table(rows: list[dict]) -> str:
             lines.append(f"| {r['size']} | {r['triples']:,} | {r['entities']:,} / {r['names']:,} | {r['index_mb']} | "
                          f"{kind} | {t['p50_ms']} / {t['p95_ms']} | {r['baseline_search'][kind]['p50_ms']} | "
                          f"{r['ratio_p50_baseline_over_index'][kind]}× |")
-        for name in ("reconcile_batch_of_10", "reconcile_codes_batch_of_10"):
+        for name in ("reconcile_batch_of_10", "reconcile_codes_batch_of_10", "http_search",
+                     "http_reconcile_batch_of_10"):
+            if name not in r:
+                continue
             t = r[name]
             lines.append(f"| {r['size']} | | | | {name.replace('_', ' ')} | {t['p50_ms']} / {t['p95_ms']} | | |")
     return "\n".join(lines)

@@ -108,6 +108,12 @@ class SearchIndexWriter:
         self.path.unlink(missing_ok=True)
 
 
+def _all_words_begin(words: list[str], norm: str) -> bool:
+    """Whether every word of the query begins some word of the (folded) name."""
+    have = norm.split()
+    return all(any(h.startswith(w) for h in have) for w in words)
+
+
 @dataclass(frozen=True)
 class Hit:
     key: str
@@ -127,7 +133,7 @@ class Hit:
 
 
 _ENTITY = ("SELECT e.key, e.iri, e.kind, e.label_sv, e.label_en, e.description_sv, e.description_en, e.rank, "
-           "n.field, n.text FROM names n JOIN entities e ON e.id = n.entity ")
+           "n.field, n.text, n.norm FROM names n JOIN entities e ON e.id = n.entity ")
 
 
 class SearchIndex:
@@ -169,18 +175,22 @@ class SearchIndex:
             levels += [(WORD, "JOIN words w ON w.name = n.id WHERE w.word = ?", [norm], ""),
                        (WORD_PREFIX, "JOIN words w ON w.name = n.id WHERE w.word > ? AND w.word < ?", [norm, upper],
                         " ORDER BY w.word")]
-        else:  # every word of the query begins a word of the name, in any order
-            words = words[:8]
-            subquery = " INTERSECT ".join(["SELECT name FROM words WHERE word >= ? AND word < ?"] * len(words))
-            levels.append((WORD_PREFIX, f"WHERE n.id IN ({subquery})",
-                           [x for w in words for x in (w, w + "\U0010ffff")], ""))
-        if len(norm) >= 3:
-            phrase = '"' + norm.replace('"', "") + '"'
+        else:  # every word of the query begins a word of the name, in any order: the names read are those
+            # with a word beginning with the query's longest (likely rarest) word, the others checked here
+            driver = max(words, key=len)
+            levels.append((WORD_PREFIX, "JOIN words w ON w.name = n.id WHERE w.word >= ? AND w.word < ?",
+                           [driver, driver + "\U0010ffff"], " ORDER BY w.word"))
+        longest = max(words, key=len) if words else ""
+        if len(longest) >= 3:  # the trigram index is asked for the longest word (a long phrase of common
+            # trigrams reads their whole posting lists); the whole query is checked on the rows read
             levels.append((SUBSTRING, "WHERE n.id IN (SELECT rowid FROM grams WHERE grams MATCH ? LIMIT ?)",
-                           [phrase, want * 4], ""))
+                           [f'"{longest}"', want * 4], ""))
         for level, clause, args, order in levels:
             rows = self._db().execute(_ENTITY + clause + where + order + " LIMIT ?", [*args, *params, want]).fetchall()
-            for key, iri, kind, sv, en, dsv, den, rank, field, text in rows:
+            for key, iri, kind, sv, en, dsv, den, rank, field, text, name_norm in rows:
+                if (level == WORD_PREFIX and len(words) > 1 and not _all_words_begin(words, name_norm)) or (
+                        level == SUBSTRING and norm not in name_norm):
+                    continue
                 hit = Hit(key, iri, kind, {"sv": sv, "en": en}, {"sv": dsv, "en": den}, level, field, text, rank,
                           " ".join(text.casefold().split()) == typed)
                 if key not in best or hit.sort_key() < best[key].sort_key():
@@ -194,7 +204,7 @@ class SearchIndex:
         norm = fold(code[:MAX_QUERY])
         rows = self._db().execute(_ENTITY + "WHERE n.norm = ? AND n.field = 'code' LIMIT 50", [norm]).fetchall()
         return [Hit(key, iri, kind, {"sv": sv, "en": en}, {"sv": dsv, "en": den}, EXACT, field, text, rank, True)
-                for key, iri, kind, sv, en, dsv, den, rank, field, text in rows]
+                for key, iri, kind, sv, en, dsv, den, rank, field, text, _ in rows]
 
     def entity(self, key: str) -> dict | None:
         row = self._db().execute("SELECT key, iri, kind, label_sv, label_en, description_sv, description_en, "
