@@ -21,7 +21,7 @@ from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
 from ..release.search_entries import KINDS
-from ..release.search_index import MATCH_NAMES, MAX_QUERY, SEARCH_FILE, Hit, SearchIndex
+from ..release.search_index import MATCH_NAMES, MAX_QUERY, SEARCH_FILE, Hit, SearchIndex, fold
 from .conneg import negotiate
 from .page_language import header_context
 from .release import Release
@@ -86,8 +86,11 @@ def search_router(release: Release, templates: Environment) -> APIRouter:
             return JSONResponse({"query": query, "type": kind, "results": [hit_json(h) for h in hits]},
                                 headers=HEADERS)
         context = header_context(request)  # switching language keeps the query
+        folded = fold(query)
         html = templates.get_template("search.html").render(
-            query=query, kind=kind, kinds=KINDS, groups=grouped(hits), count=len(hits), limit=limit, **context)
+            query=query, kind=kind, kinds=KINDS, groups=grouped(hits), count=len(hits), limit=limit,
+            # say which name matched only when the label shown does not contain the query
+            shows_match=lambda h: folded not in fold(h.label[context["lang"]]), **context)
         return Response(html.encode(), media_type="text/html; charset=utf-8", headers=HEADERS)
 
     @router.get("/static/{name}")
