@@ -158,7 +158,8 @@ def test_search_refuses_unacceptable_media_types_with_406(live_server):
 
 
 def test_every_page_header_has_the_search_box_and_every_footer_the_accessibility_statement(live_server):
-    for path in ("/", "/doc/municipality/0136", "/search?q=x", "/no-such-page", "/accessibility"):
+    for path in ("/", "/doc/municipality/0136", "/search?q=x", "/no-such-page", "/accessibility", "/sparql", "/queries",
+                 "/queries/members-per-network?lang=en"):
         page = httpx.get(live_server.url + path, headers={"Accept": "text/html"}).text
         assert 'role="search"' in page and 'id="site-q"' in page and "/static/search.js" in page, path
         assert 'href="/accessibility?lang=' in page.split("<footer", 1)[1], path
