@@ -82,3 +82,7 @@ bench-scale: setup ## build + serve synthetic releases of 10k and 100k triples (
 bench-static: setup nginx-js ## the static site under nginx vs publisher serve vs bare uvicorn, wrk, same run (installs wrk)
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/static_bench.py
+
+.PHONY: bench-search
+bench-search: setup ## search and reconciliation latency, today's data and ~1M synthetic triples (SIZES=today,1m)
+	$(PY) bench/search_bench.py --sizes $(or $(SIZES),today,1m)

@@ -34,9 +34,13 @@ ROUTE_CLASSES = [
     "/catalog", "/catalog?_profile=dcat-ap", "/.well-known/void",
     "/dumps/", "/dumps/SHA256SUMS", "/dumps/manifest.json", "/releases/0000/SHA256SUMS",
     "/static/yasgui/yasgui.min.js", "/static/yasgui/yasgui.min.css",
+    "/search?q=hanin", "/static/search.js", "/accessibility", "/reconcile", "/reconcile/suggest/entity?prefix=han",
+    "/reconcile/properties?type=municipality", "/reconcile/preview?id=municipality/0136", "/reconcile/en",
+    "/reconcile/en/suggest/type?prefix=k", "/reconcile/en/properties", "/reconcile/en/preview?id=county/01",
     # errors answer HEAD like GET too
     "/nowhere", "/doc/nothing", "/dumps/nope.ttl", "/queries/nope", "/data/nope.csv", "/static/yasgui/nope.js",
     "/queries/networks-of-municipality.csv?municipality=x",
+    "/search?q=x&limit=0", "/static/nope.js", "/reconcile/preview?id=nope", "/reconcile/suggest/nope",
 ]
 VARIANTS = {
     "plain": {},

@@ -258,10 +258,17 @@ def release_texts(release: Path):
         raw = path.read_bytes()
         if path.suffix == ".gz":
             raw = gzip.decompress(raw)
-        if path.suffix == ".sqlite":
+        if path.name == "documents.sqlite":
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
                 for key, fmt, body in db.execute("SELECT key, format, body FROM representations"):
                     yield f"{path.name}:{key}.{fmt}", zlib.decompress(body).decode("utf-8", "replace")
+            continue
+        if path.suffix == ".sqlite":  # the search index (and any other): every value of every table
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+                tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+                for table in tables:
+                    for row in db.execute(f'SELECT * FROM "{table}"'):
+                        yield f"{path.name}:{table}", " ".join(str(v) for v in row)
             continue
         yield path.name, raw.decode("utf-8", "replace")
 

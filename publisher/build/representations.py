@@ -4,7 +4,8 @@ Writes into the release, through the ReleaseWriter (so each file is in the manif
 - `pages/documents.sqlite` (`publisher/release/documents.py`): for every document key its
   description in ttl, nt, jsonld and rdf, each verified by re-parsing with pyoxigraph like the
   dumps, its page model (the web layer renders it in sv and en) and the statistics it shows;
-- `pages/site.json`: what the landing page, the sitemap and the 404 page list.
+- `pages/site.json`: what the landing page, the sitemap and the 404 page list;
+- `pages/search.sqlite` (`publisher/release/search_index.py`): the search index.
 
 Documents are described, serialised, checked and written one at a time: the memory this takes
 does not grow with the number of documents.
@@ -26,6 +27,7 @@ from ..release.serialise import Writers
 from ..release.uniform import MemoryIndex
 from .dump import FORMATS, ReleaseWriter, representations
 from .side_by_side import Forked
+from .search import write_search_index
 from .verify import expected_triples, verify
 
 FOLDER = "pages"
@@ -92,4 +94,5 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
     writer.write_text(CONTEXT_FILE, Writers.ntriples_text(data))  # what the server describes from
     writer.write(f"{FOLDER}/site.json", _json(site_model(describer.keys, data, ontology, base_uri, terms)))
     writer.write(TERM_LABELS_FILE, (terms or TermLabels()).to_json())  # for the documents made on request
+    write_search_index(writer, describer.keys, data, ontology, base_uri)  # pages/search.sqlite
     return len(keys)

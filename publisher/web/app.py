@@ -47,6 +47,15 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     from .sparql_routes import install_sparql  # /sparql, the query page, canned queries
 
     install_sparql(app, settings, release, sparql or SparqlConfig(), TEMPLATES)
+    from .search_routes import search_router  # /search (HTML, JSON), the header box's autocomplete
+
+    app.include_router(search_router(release, TEMPLATES))
+    from .reconcile_routes import reconcile_router  # /reconcile: W3C Reconciliation Service API 0.2
+
+    app.include_router(reconcile_router(release))
+    from .accessibility import accessibility_router  # /accessibility: the accessibility statement
+
+    app.include_router(accessibility_router(release, TEMPLATES))
     return app
 
 

@@ -82,6 +82,17 @@ TEXT: dict[str, dict[str, str]] = {
         "county_municipalities": "Länets kommuner och deras medlemskap",
         "members_unknown": "medlemskap utan känt startår ingår inte i diagrammet",
         "left_out_networks": "Utelämnade ur diagrammet (färre medlemmar med känt år)",
+        "search": "Sök", "search_site": "Sök på webbplatsen", "search_page_form": "Sök igen",
+        "search_label": "Sök kommun, län, nätverk eller kod", "suggestions": "Förslag",
+        "search_hint": "Namn eller kod, t.ex. Södertälje, 0136 eller Ekokommuner. Förslag visas medan du skriver; "
+                       "välj med pil upp och ner och Enter.",
+        "search_type": "Typ", "search_any_type": "Alla typer",
+        "search_results_for": "Sökresultat för {q}", "search_count": "{n} träffar för ”{q}”.",
+        "search_count_one": "1 träff för ”{q}”.", "search_none": "Inga träffar för ”{q}”.",
+        "search_matched": "träff på",
+        "search_api": 'Samma resultat som JSON: skicka <code>Accept: application/json</code>. För kalkylark och '
+                      'OpenRefine finns en <a href="/reconcile">avstämningstjänst (Reconciliation API)</a>.',
+        "a11y_statement": "Tillgänglighetsredogörelse", "reconcile": "Avstämningstjänst för OpenRefine",
     },
     "en": {
         "site": "Climate collaborations",
@@ -162,6 +173,17 @@ TEXT: dict[str, dict[str, str]] = {
         "county_municipalities": "The county's municipalities and their memberships",
         "members_unknown": "memberships without a known start year are not in the chart",
         "left_out_networks": "Left out of the chart (fewer members with a known year)",
+        "search": "Search", "search_site": "Search the site", "search_page_form": "Search again",
+        "search_label": "Search a municipality, county, network or code", "suggestions": "Suggestions",
+        "search_hint": "A name or a code, e.g. Södertälje, 0136 or Eco-municipalities. Suggestions appear as you "
+                       "type; choose with the up and down arrows and Enter.",
+        "search_type": "Type", "search_any_type": "All types",
+        "search_results_for": "Search results for {q}", "search_count": "{n} results for “{q}”.",
+        "search_count_one": "1 result for “{q}”.", "search_none": "No results for “{q}”.",
+        "search_matched": "matched",
+        "search_api": 'The same results as JSON: send <code>Accept: application/json</code>. For spreadsheets and '
+                      'OpenRefine there is a <a href="/reconcile">reconciliation service</a>.',
+        "a11y_statement": "Accessibility statement", "reconcile": "Reconciliation service for OpenRefine",
     },
 }
 
