@@ -26,8 +26,8 @@ from ..release.page_models import page_model, site_model
 from ..release.serialise import Writers
 from ..release.uniform import MemoryIndex
 from .dump import FORMATS, ReleaseWriter, representations
-from .side_by_side import Forked
 from .search import write_search_index
+from .side_by_side import Forked
 from .verify import expected_triples, verify
 
 FOLDER = "pages"
