@@ -76,6 +76,10 @@ function errorBody(site, status, detail, accept, acceptLanguage) {
     const media = conneg.negotiate(accept, ERROR_OFFERS) || 'text/plain';
     if (media === 'text/html') {
         const lang = conneg.negotiateLanguage(acceptLanguage, site.release.languages);
+        if (detail === site.release.phrases[String(status)]) {  // the page shows no detail then
+            return ['text/html; charset=utf-8',
+                    fs.readFileSync(site.errorsDir + '/' + status + '.' + lang + '.phrase.html', 'utf8')];
+        }
         const page = fs.readFileSync(site.errorsDir + '/' + status + '.' + lang + '.html', 'utf8');
         return ['text/html; charset=utf-8', page.split(site.release.marker).join(htmlEscape(detail))];
     }

@@ -99,6 +99,8 @@ def _write(release: Release, settings: Settings, work: Path, final: Path) -> Non
     for status in ERROR_STATUSES:
         for lang in LANGUAGES:
             (errors / f"{status}.{lang}.html").write_bytes(render_error(status, MARKER, lang))
+            # the page for an error whose detail is only the status's reason phrase (it shows none)
+            (errors / f"{status}.{lang}.phrase.html").write_bytes(render_error(status, _phrase(status), lang))
     here = Path(__file__).parent
     for name in JS_MODULES:
         shutil.copyfile(here / name, nginx / name)
@@ -106,6 +108,7 @@ def _write(release: Release, settings: Settings, work: Path, final: Path) -> Non
         "version": release.version, "lastModified": int(release.last_modified),
         "lastModifiedHttp": http_date(release.last_modified), "languages": list(LANGUAGES),
         "entryKey": f"dataset/{release.manifest.get('dataset', '')}", "marker": MARKER,
+        "phrases": {str(status): _phrase(status) for status in ERROR_STATUSES},
         "root": str(final / "site"), "errorsDir": str(final / "nginx" / "errors"),
         "landingLink": (f'<{settings.base_uri}.well-known/void>; rel="describedby"; type="text/turtle", '
                         f'<{settings.base_uri}catalog>; rel="alternate"; type="application/rdf+xml"'),
@@ -168,3 +171,13 @@ def _remove_old(target: Path, keep: set[str]) -> None:
     for path in exports[2:]:
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _phrase(status: int) -> str:
+    """The reason phrase Starlette gives an error raised without a detail (web/pages.render_error)."""
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
