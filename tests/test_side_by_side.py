@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -56,3 +57,35 @@ def _die():
 def test_a_step_killed_on_the_way_is_an_error_not_a_gap():
     with pytest.raises(RuntimeError, match=r"'documents' ended without an answer \(exit code -9\)"):
         Forked("documents", _die).result()
+
+
+def _parent_killed_then_report(ready_path: str) -> None:
+    """A build (this process) forks a step that would run for a minute, then is SIGKILLed."""
+    step = Forked("long step", time.sleep, 60)
+    with open(ready_path, "w") as f:
+        f.write(str(step._process.pid))
+    time.sleep(60)
+
+
+def test_a_killed_build_takes_its_steps_with_it(tmp_path):
+    """A build killed on the way leaves no step running (which would hold its lock and its folder)."""
+    import multiprocessing
+
+    ready = tmp_path / "child.pid"
+    build = multiprocessing.get_context("fork").Process(target=_parent_killed_then_report, args=(str(ready),))
+    build.start()
+    deadline = time.monotonic() + 20
+    while not (ready.exists() and ready.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child = int(ready.read_text())
+    os.kill(build.pid, signal.SIGKILL)
+    build.join()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    raise AssertionError("the step outlived the build that forked it")

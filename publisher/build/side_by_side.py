@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +28,27 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _run(conn, fn: Callable[..., Any], args: tuple) -> None:
+def _die_with_parent() -> None:
+    """Linux: this process is killed when the build that forked it dies (SIGKILL included), so a
+    killed build leaves nothing running that holds its lock or writes into its folder."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: a child ends with its work
+        return
+    if os.getppid() != _BUILD_PID:  # the build died before the line above took effect
+        os._exit(1)
+
+
+_BUILD_PID = os.getpid()
+
+
+def _run(conn, fn: Callable[..., Any], args: tuple, parent: int) -> None:
+    global _BUILD_PID
+    _BUILD_PID = parent
+    _die_with_parent()
     try:
         answer = ("ok", fn(*args))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
@@ -52,7 +73,8 @@ class Forked:
         if not self.inline:
             ctx = multiprocessing.get_context("fork")
             self._conn, child_end = ctx.Pipe(duplex=False)
-            self._process = ctx.Process(target=_run, args=(child_end, fn, args), name=name, daemon=True)
+            self._process = ctx.Process(target=_run, args=(child_end, fn, args, os.getpid()), name=name,
+                                        daemon=True)
             self._process.start()
             child_end.close()
 
