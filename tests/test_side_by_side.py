@@ -17,7 +17,7 @@ def _pid_and(value):
 
 
 def test_a_forked_step_returns_its_value_from_another_process():
-    pid, value = Forked("step", _pid_and, {"a": [1, 2]}).result()
+    pid, value = Forked("step", _pid_and, {"a": [1, 2]}, inline=False).result()
     assert value == {"a": [1, 2]}
     assert pid != os.getpid()
 
@@ -33,7 +33,7 @@ def _fail():
 
 def test_the_steps_exception_is_raised_in_the_build():
     with pytest.raises(DumpMismatch, match="re-parsed graph differs"):
-        Forked("dumps", _fail).result()
+        Forked("dumps", _fail, inline=False).result()
 
 
 class _Unpicklable(Exception):
@@ -47,7 +47,7 @@ def _fail_oddly():
 
 def test_an_exception_that_cannot_be_restored_is_an_error_naming_the_step():
     with pytest.raises(RuntimeError, match="'odd' answered, but its answer cannot be read: TypeError"):
-        Forked("odd", _fail_oddly).result()
+        Forked("odd", _fail_oddly, inline=False).result()
 
 
 def _die():
@@ -56,12 +56,12 @@ def _die():
 
 def test_a_step_killed_on_the_way_is_an_error_not_a_gap():
     with pytest.raises(RuntimeError, match=r"'documents' ended without an answer \(exit code -9\)"):
-        Forked("documents", _die).result()
+        Forked("documents", _die, inline=False).result()
 
 
 def _parent_killed_then_report(ready_path: str) -> None:
     """A build (this process) forks a step that would run for a minute, then is SIGKILLed."""
-    step = Forked("long step", time.sleep, 60)
+    step = Forked("long step", time.sleep, 60, inline=False)
     with open(ready_path, "w") as f:
         f.write(str(step._process.pid))
     time.sleep(60)
@@ -89,3 +89,18 @@ def test_a_killed_build_takes_its_steps_with_it(tmp_path):
         time.sleep(0.05)
     os.kill(child, signal.SIGKILL)
     raise AssertionError("the step outlived the build that forked it")
+
+
+def test_a_process_with_other_threads_runs_its_steps_here():
+    """Forking a process while another thread may hold a lock can leave the child waiting for ever."""
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        pid, _ = Forked("step", _pid_and, 1).result()
+        assert pid == os.getpid()
+    finally:
+        stop.set()
+        other.join()

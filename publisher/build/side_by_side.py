@@ -7,7 +7,8 @@ copy being made), the parent goes on with its own work, and `result()` waits for
 return value or re-raises its exception. A child that dies without answering (killed, out of
 memory) is an error too, never a silent gap in the release.
 
-With one core, or where `fork` does not exist, the step runs in the calling process when asked
+With one core, in a process with other threads (forking one is unsafe), or where `fork` does
+not exist, the step runs in the calling process when asked
 for its result: the same answer, one at a time.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -67,7 +69,9 @@ class Forked:
 
     def __init__(self, name: str, fn: Callable[..., Any], *args: Any, inline: bool | None = None):
         self.name, self.fn, self.args = name, fn, args
-        self.inline = inline if inline is not None else (cores() < 2 or "fork" not in
+        # fork only a single-threaded process: a child forked while another thread holds a lock (a
+        # test server's, a logging handler's) can wait for it for ever. The build's CLI has one thread.
+        self.inline = inline if inline is not None else (cores() < 2 or threading.active_count() > 1 or "fork" not in
                                                          multiprocessing.get_all_start_methods())
         self._process = None
         if not self.inline:
