@@ -110,9 +110,6 @@ class Prepared:
     cube: Cube
     result: ValidationResult
 
-    def observation_triples(self) -> list[tuple]:
-        return [t for _, triples, _ in self.observations for t in triples]
-
 
 def prepare(settings: Settings, step: _Steps) -> Prepared:
     """Load, build the graph and validate it (the `check` command, and the build's first steps)."""
