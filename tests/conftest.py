@@ -134,3 +134,33 @@ def live_server(settings: Settings, built) -> Iterator[LiveServer]:
     server = LiveServer(settings)
     yield server
     server.stop()
+
+
+# --- external SPARQL engines (tests/backends.py), each started once per session when a test asks ---
+
+
+@pytest.fixture(scope="session")
+def oxigraph_memory():
+    from .backends import start_oxigraph
+
+    engine = start_oxigraph(None)
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_disk(tmp_path_factory):
+    from .backends import start_oxigraph
+
+    engine = start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "store")
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    from .backends import start_virtuoso
+
+    engine = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield engine
+    engine.stop()

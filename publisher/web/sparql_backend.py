@@ -30,7 +30,7 @@ import httpx
 
 from ..release_graphs import is_loaded_query, release_graph
 from .sparql_backend_guard import names_dataset, query_form
-from .sparql_backend_results import ACCEPT, budget, chosen_format, convert
+from .sparql_backend_results import accept_for, budget, chosen_format, convert
 from .sparql_engine import QueryTimeout, StoreUnavailable
 from .sparql_execute import clean, error
 from .sparql_guard import QueryRejected
@@ -39,6 +39,8 @@ ENGINES = ("oxigraph", "virtuoso", "other")
 CONNECT_SECONDS = 2.0
 RECHECK_SECONDS = 5.0  # a release found not loaded is looked for again after this long
 ERROR_BYTES = 4096  # of an engine's error message read
+# Oxigraph server streams its answer, and when its own --timeout-s passes it ends the 200 body with this
+CANCELLED = b"The SPARQL operation has been cancelled"
 
 
 class BackendUnavailable(StoreUnavailable):
@@ -119,22 +121,27 @@ class BackendEngine:
             if left <= 0:
                 raise BackendTimeout()
             status, ctype, body, cut, state = await asyncio.wait_for(
-                self._post(http, params, job["max_rows"], left), left)
+                self._post(http, params, accept_for(form), job["max_rows"], left), left)
         except TimeoutError:
             raise BackendTimeout() from None
         finally:
             self._slots.release()
         if state:  # Virtuoso's "anytime" answer: what it found before its own time limit
             raise BackendTimeout()
+        if status == 200 and body.rstrip().endswith(CANCELLED):  # Oxigraph server past its --timeout-s
+            raise BackendTimeout()
         if status == 200:
             return convert(body, ctype, form, job, cut)
         message = clean(body[:ERROR_BYTES].decode("utf-8", "replace").strip()) or f"status {status}"
         if 400 <= status < 500:
-            return error(400, f"the query was refused by the SPARQL engine: {message}")
+            return error(400, f"malformed query, or one the SPARQL engine refuses: {message}")
         raise BackendUnavailable(f"the SPARQL backend failed ({status}): {message[:300]}")
 
     def _params(self, job: dict, own_dataset: bool, timeout: float) -> list[tuple[str, str]]:
-        params = [("query", job["query"])]
+        query = job["query"]
+        if job.get("base_iri"):  # relative IRIs resolve against our endpoint, as in the embedded store
+            query = f"BASE <{job['base_iri']}> {query}"  # same line: the engine's line numbers stay right
+        params = [("query", query)]
         if own_dataset:
             params += [("default-graph-uri", g) for g in job.get("default_graphs") or ()]
             params += [("named-graph-uri", g) for g in job.get("named_graphs") or ()]
@@ -144,11 +151,11 @@ class BackendEngine:
             params.append(("timeout", str(max(1, int(timeout * 1000)))))
         return params
 
-    async def _post(self, http: httpx.AsyncClient, params, max_rows: int, left: float):
+    async def _post(self, http: httpx.AsyncClient, params, accept: str, max_rows: int, left: float):
         limit = budget(max_rows)
         try:
             async with http.stream("POST", self.config.url, data=dict_or_list(params),
-                                   headers={"Accept": ACCEPT}, timeout=httpx.Timeout(left, connect=CONNECT_SECONDS)
+                                   headers={"Accept": accept}, timeout=httpx.Timeout(left, connect=CONNECT_SECONDS)
                                    ) as response:
                 chunks, size, cut = [], 0, False
                 async for chunk in response.aiter_bytes():
@@ -175,7 +182,7 @@ class BackendEngine:
         if now - self._missing_at < RECHECK_SECONDS:
             raise BackendUnavailable(self._not_loaded())
         status, ctype, body, _, _ = await asyncio.wait_for(
-            self._post(http, [("query", is_loaded_query(self.version))], 1, left), left)
+            self._post(http, [("query", is_loaded_query(self.version))], accept_for("ASK"), 1, left), left)
         if status != 200:
             raise BackendUnavailable(f"the SPARQL backend failed ({status})")
         try:

@@ -17,14 +17,19 @@ from .sparql_execute import BYTES_PER_ROW, MIN_BUDGET, NATIVE_RESULTS, OX_FORMAT
 from .sparql_formats import choose, offered
 from .sparql_results import BOOLEANS, SOLUTIONS
 
-ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, application/n-triples;q=0.8, "
-          "text/turtle;q=0.7, application/rdf+xml;q=0.5")
+# per form, so an engine that negotiates without looking at the form (Virtuoso) still answers right
+ACCEPT = {"results": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+          "graph": "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"}
 RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                 "application/json": ox.QueryResultsFormat.JSON,
                 "application/sparql-results+xml": ox.QueryResultsFormat.XML}
 GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
 KINDS = {"ASK": "boolean", "SELECT": "solutions", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+def accept_for(form: str) -> str:
+    return ACCEPT["graph" if KINDS[form] == "graph" else "results"]
 
 
 def budget(cap: int) -> int:
