@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser build validate run serve test lint clean bench-sparql
+.PHONY: help setup browser virtuoso build validate run serve test lint clean bench-sparql
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ setup: $(VENV)/.installed node_modules/.installed ## create .venv and node_modul
 browser: ## install Debian's Chromium for the headless-browser tests (idempotent)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
+virtuoso: ## install Debian's Virtuoso Open Source, an external SPARQL engine the tests run /sparql on (idempotent)
+	@command -v virtuoso-t >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends virtuoso-opensource-7; }
+
 build: setup ## load, validate and publish the dataset into dist/current
 	$(PUBLISHER) build
 
@@ -40,7 +43,7 @@ run: setup ## build, validate and serve on http://$(HOST):$(PORT)
 serve: setup ## serve the last successful build
 	$(PUBLISHER) serve --host $(HOST) --port $(PORT)
 
-test: setup browser ## set everything up and run the whole test suite
+test: setup browser virtuoso ## set everything up and run the whole test suite
 	$(PY) -m pytest
 
 lint: setup ## ruff
