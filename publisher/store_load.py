@@ -165,7 +165,7 @@ def load_release(release_dir: Path, manifest: dict, store: GraphStore, keep: int
             raise StoreLoadError(f"the store holds {found} of the {expected} triples written into <{graph}>; "
                                  "the graph was deleted again and the current release is unchanged")
         written = True
-    issued = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    issued = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # orders loads within one second too
     entries[graph] = {"version": version, "triples": expected, "issued": issued}
     newest = sorted(entries, key=lambda g: entries[g]["issued"], reverse=True)
     dropped = tuple(g for g in newest[keep:] if g != graph)

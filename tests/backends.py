@@ -31,6 +31,7 @@ class Engine:
     process: subprocess.Popen
     user: str | None = None
     password: str | None = None
+    _http: httpx.Client | None = None
 
     @property
     def auth(self):
@@ -38,8 +39,10 @@ class Engine:
 
     def put_graph(self, iri: str, path: Path) -> None:
         """A test fixture file into named graph `iri` (Graph Store PUT)."""
-        response = httpx.put(self.store_url, params={"graph": iri}, content=path.read_bytes(), auth=self.auth,
-                             headers={"Content-Type": RDF_TYPES[path.suffix]}, timeout=60)
+        if self._http is None:  # one client: digest authentication is negotiated once, not per request
+            self._http = httpx.Client(auth=self.auth, timeout=60)
+        response = self._http.put(self.store_url, params={"graph": iri}, content=path.read_bytes(),
+                                  headers={"Content-Type": RDF_TYPES[path.suffix]})
         assert response.status_code < 300, (iri, response.status_code, response.text[:300])
 
     def load_release(self, settings, *extra: str) -> subprocess.CompletedProcess:

@@ -54,7 +54,7 @@ def test_the_suites_are_all_here() -> None:
 
 
 @pytest.mark.parametrize("case", APPLICABLE, ids=[c.name for c in APPLICABLE])
-def test_query_evaluation_through_the_backend(case, endpoint: str, direct: ox.Store) -> None:
+def test_query_evaluation_through_the_backend(case, endpoint: str, direct: ox.Store) -> None:  # noqa: F811
     query = case.query.read_text(encoding="utf-8")
     ours = run_http(endpoint, case, query)
     reference = run_direct(direct, case, query, BASE + "sparql")

@@ -37,7 +37,8 @@ from .sparql_guard import QueryRejected
 
 ENGINES = ("oxigraph", "virtuoso", "other")
 CONNECT_SECONDS = 2.0
-RECHECK_SECONDS = 5.0  # a release found not loaded is looked for again after this long
+NO_NAMED_GRAPHS = "urn:x-klimatsamarbeten:no-named-graphs"  # a graph never written: an empty set of named graphs
+RECHECK_SECONDS = 2.0  # a release found not loaded is looked for again after this long
 ERROR_BYTES = 4096  # of an engine's error message read
 # Oxigraph server streams its answer, and when its own --timeout-s passes it ends the 200 body with this
 CANCELLED = b"The SPARQL operation has been cancelled"
@@ -145,8 +146,8 @@ class BackendEngine:
         if own_dataset:
             params += [("default-graph-uri", g) for g in job.get("default_graphs") or ()]
             params += [("named-graph-uri", g) for g in job.get("named_graphs") or ()]
-        else:
-            params.append(("default-graph-uri", self.graph))
+        else:  # the release's graph, and no named graphs (Virtuoso would otherwise offer every graph it has)
+            params += [("default-graph-uri", self.graph), ("named-graph-uri", NO_NAMED_GRAPHS)]
         if self.config.engine == "virtuoso":
             params.append(("timeout", str(max(1, int(timeout * 1000)))))
         return params

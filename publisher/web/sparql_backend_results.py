@@ -9,6 +9,7 @@ parsed up to the cut, and the rows before it are served, marked truncated. Pure 
 
 from __future__ import annotations
 
+import re
 from itertools import islice
 
 import pyoxigraph as ox
@@ -25,11 +26,18 @@ RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                 "application/sparql-results+xml": ox.QueryResultsFormat.XML}
 GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+# Virtuoso labels blank nodes `nodeID://b10001` in its results, which is no blank node label
+VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*"|<bnode>)nodeID://')
 KINDS = {"ASK": "boolean", "SELECT": "solutions", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
 def accept_for(form: str) -> str:
     return ACCEPT["graph" if KINDS[form] == "graph" else "results"]
+
+
+def fix_bnode_labels(body: bytes) -> bytes:
+    """Blank node labels an engine wrote as no label is allowed to be (Virtuoso's nodeID://…), made valid."""
+    return VIRTUOSO_BNODE.sub(rb"\1", body) if b"nodeID://" in body else body
 
 
 def budget(cap: int) -> int:
@@ -79,6 +87,7 @@ def convert(body: bytes, content_type: str, form: str, job: dict, cut: bool) -> 
             return _reply(fmt, out, len(triples) if truncated else None, kind)
         if media_type not in RESULT_TYPES:
             return error(502, f"the SPARQL backend answered a {form} query with {media_type or 'no type'}")
+        body = fix_bnode_labels(body)
         parsed = ox.parse_query_results(body, format=RESULT_TYPES[media_type])
         if kind == "boolean":
             if not isinstance(parsed, ox.QueryBoolean):
