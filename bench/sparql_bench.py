@@ -246,9 +246,11 @@ def start_virtuoso(work: Path) -> tuple[subprocess.Popen, str, str, float]:
 def load_into(dist: Path, store_url: str, user: str | None = None) -> float:
     """`publisher load --into` the release (with the synthetic triples); seconds taken."""
     started = time.perf_counter()
-    env = {"PATH": "/usr/bin:/bin", "PUBLISHER_STORE_PASSWORD": "dba"}
+    secret = dist.parent / "store-password"
+    secret.write_text("dba\n")  # the password of a new Virtuoso database (deploy/virtuoso-run)
     subprocess.run([str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(dist), "load", "--into", store_url,
-                    *(["--user", user] if user else [])], check=True, env=env, stdout=subprocess.DEVNULL)
+                    *(["--user", user, "--password-file", str(secret)] if user else [])], check=True,
+                   stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 

@@ -91,8 +91,9 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--keep", type=int, default=2,
                       help="releases kept in the store, the new one included (default: 2)")
     load.add_argument("--user", default=None,
-                      help="user name for HTTP digest authentication (password: environment variable "
-                           "PUBLISHER_STORE_PASSWORD), e.g. Virtuoso's /sparql-graph-crud-auth")
+                      help="user name for HTTP digest authentication, e.g. Virtuoso's /sparql-graph-crud-auth")
+    load.add_argument("--password-file", type=Path, default=None, metavar="FILE",
+                      help="file holding the password of --user (its first line)")
     serve.add_argument("--forwarded-allow-ips", default="", metavar="ADDRESSES",
                        help="reverse proxies (comma-separated addresses, * for any) trusted to name the client in "
                             "X-Forwarded-For; the per-client query limit then applies per visitor (default: none)")
@@ -174,15 +175,21 @@ def _backend(args: argparse.Namespace):
 
 
 def _load(settings: Settings, args: argparse.Namespace) -> int:
-    import os
-
     import httpx
 
     from .store_load import GraphStore, load_release
     from .web.release import open_release
 
     release = open_release(settings.current_release)
-    auth = httpx.DigestAuth(args.user, os.environ.get("PUBLISHER_STORE_PASSWORD", "")) if args.user else None
+    auth = None
+    if args.user:
+        from .errors import ConfigError
+
+        try:
+            password = args.password_file.read_text(encoding="utf-8").splitlines()[0] if args.password_file else ""
+        except (OSError, IndexError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"--password-file {args.password_file}: cannot read a password ({exc})") from None
+        auth = httpx.DigestAuth(args.user, password)
     try:
         load_release(release.path, release.manifest, GraphStore(args.into, auth), keep=args.keep,
                      progress=lambda line: print(line, file=sys.stderr))

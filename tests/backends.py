@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,11 +50,11 @@ class Engine:
         """`publisher load --into` (the recipe's command) for the release `settings` built."""
         args = [sys.executable, "-m", "publisher", "--root", str(ROOT), "--base-uri", settings.base_uri,
                 "--dist", str(settings.dist_dir), "load", "--into", self.store_url, *extra]
-        env = None
         if self.user:
-            args += ["--user", self.user]
-            env = {"PATH": "/usr/bin:/bin", "PUBLISHER_STORE_PASSWORD": self.password}
-        return subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
+            secret = Path(tempfile.mkdtemp(prefix="store-password-")) / "password"
+            secret.write_text(self.password + "\n")
+            args += ["--user", self.user, "--password-file", str(secret)]
+        return subprocess.run(args, capture_output=True, text=True, timeout=300)
 
     def serve(self, settings, *extra: str) -> LiveServer:
         """`publisher serve --sparql-backend` in front of this engine."""
