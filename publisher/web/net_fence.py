@@ -11,6 +11,10 @@ accepted connections come from `accept4`, so serving HTTP is untouched. Calls of
 The filter is plain classic BPF handed to prctl(PR_SET_SECCOMP) through ctypes: no library, no
 privilege (PR_SET_NO_NEW_PRIVS first), inherited by every thread created afterwards. It is
 installed before the serving process starts any thread.
+
+With `publisher serve --sparql-backend` there is no engine in the process, and the process must
+reach the backend: the filter then also allows IPv4 and IPv6 sockets (`allow_tcp`), and what keeps
+requests to the one configured address is the forwarding code itself (sparql_backend).
 """
 
 from __future__ import annotations
