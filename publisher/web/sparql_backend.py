@@ -40,6 +40,7 @@ CONNECT_SECONDS = 2.0
 NO_NAMED_GRAPHS = "urn:x-klimatsamarbeten:no-named-graphs"  # a graph never written: an empty set of named graphs
 RECHECK_SECONDS = 2.0  # a release found not loaded is looked for again after this long
 ERROR_BYTES = 4096  # of an engine's error message read
+INLINE_BYTES = 64 * 1024  # answers up to this size are re-served in the event loop (well under a millisecond)
 # Oxigraph server streams its answer, and when its own --timeout-s passes it ends the 200 body with this
 CANCELLED = b"The SPARQL operation has been cancelled"
 
@@ -100,7 +101,7 @@ class BackendEngine:
             form = query_form(job["query"])
         except QueryRejected as exc:
             return error(400, str(exc))
-        fmt, refused = chosen_format(form, job)
+        _, refused = chosen_format(form, job)  # 406 before the engine does any work
         if refused:
             return refused
         own_dataset = job.get("default_graphs") is not None or job.get("named_graphs") is not None \
@@ -131,6 +132,8 @@ class BackendEngine:
             raise BackendTimeout()
         if status == 200 and body.rstrip().endswith(CANCELLED):  # Oxigraph server past its --timeout-s
             raise BackendTimeout()
+        if status == 200 and len(body) > INLINE_BYTES:  # parsing and writing a large answer: off the event loop
+            return await asyncio.to_thread(convert, body, ctype, form, job, cut)
         if status == 200:
             return convert(body, ctype, form, job, cut)
         message = clean(body[:ERROR_BYTES].decode("utf-8", "replace").strip()) or f"status {status}"
