@@ -49,9 +49,9 @@ test: setup browser virtuoso ## set everything up and run the whole test suite
 lint: setup ## ruff
 	$(VENV)/bin/ruff check publisher tests
 
-bench-sparql: setup ## /sparql vs Oxigraph server and rdflib-endpoint on ~1M synthetic triples (SMALL=1: quick)
+bench-sparql: setup $(if $(BACKENDS),virtuoso,) ## /sparql vs Oxigraph server and rdflib-endpoint on ~1M synthetic triples (SMALL=1: quick; BACKENDS=1: also via --sparql-backend and Virtuoso)
 	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) bench/sparql_bench.py $(if $(SMALL),--small,)
+	$(PY) bench/sparql_bench.py $(if $(SMALL),--small,) $(if $(BACKENDS),--backends,)
 
 clean: ## remove built releases
 	rm -rf dist
