@@ -98,3 +98,42 @@ def test_virtuoso_blank_node_labels_are_made_valid_and_literals_left_alone() -> 
     assert fixed["b"]["value"] == "b1" and fixed["l"]["value"] == "nodeID://b1"
     reply = convert(body, JSON, "SELECT", {"max_rows": 3, "accept": JSON}, cut=False)
     assert reply["status"] == 200
+
+
+@pytest.mark.parametrize("allow_tcp, allowed", [
+    (False, {"AF_UNIX"}),
+    (True, {"AF_UNIX", "AF_INET", "AF_INET6"}),
+])
+def test_the_network_fence_lets_a_proxy_open_tcp_sockets_and_nothing_more(allow_tcp, allowed) -> None:
+    """In a forked process, fenced as a serving process is: which socket families can it open?"""
+    import os
+    import socket
+
+    from publisher.web import net_fence
+
+    families = {"AF_UNIX": socket.AF_UNIX, "AF_INET": socket.AF_INET, "AF_INET6": socket.AF_INET6,
+                "AF_NETLINK": socket.AF_NETLINK, "AF_PACKET": socket.AF_PACKET}
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read)
+            opened = []
+            if net_fence.install(allow_tcp=allow_tcp) is None:
+                for name, family in families.items():
+                    try:
+                        socket.socket(family, socket.SOCK_DGRAM if family != socket.AF_UNIX else socket.SOCK_STREAM
+                                      ).close()
+                        opened.append(name)
+                    except OSError:
+                        pass
+            os.write(write, " ".join(opened).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    os.waitpid(pid, 0)
+    opened = set(os.read(read, 4096).decode().split())
+    os.close(read)
+    assert opened == allowed
