@@ -12,7 +12,7 @@ PUBLISHER_FLAGS ?=
 BASE_URI ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser nginx-js build validate run serve serve-static test lint clean bench-sparql
+.PHONY: help setup browser nginx-js virtuoso build validate run serve serve-static test lint clean bench-sparql
 
 help: ## list the targets (with this run's HOST, PORT and BASE_URI)
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -v host='$(HOST)' -v port='$(PORT)' -v base='$(BASE_URI)' \
@@ -36,6 +36,9 @@ setup: $(VENV)/.installed node_modules/.installed ## create .venv and node_modul
 browser: ## install Debian's Chromium for the headless-browser tests (idempotent)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
+virtuoso: ## install Debian's Virtuoso Open Source, an external SPARQL engine the tests run /sparql on (idempotent)
+	@command -v virtuoso-t >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends virtuoso-opensource-7; }
+
 build: setup ## load, validate and publish the dataset into dist/current, URIs under $(BASE_URI)
 	$(PUBLISHER) --base-uri $(BASE_URI) build
 
@@ -55,15 +58,15 @@ serve-static: setup nginx-js ## export the current release into $(STATIC) (once)
 	$(PUBLISHER) $(PUBLISHER_FLAGS) export-static $(STATIC)
 	exec nginx -c "$$($(PUBLISHER) $(PUBLISHER_FLAGS) static-config $(STATIC) --host $(HOST) --port $(PORT) --sparql $(SPARQL_URL))"
 
-test: setup browser nginx-js ## set everything up and run the whole test suite
+test: setup browser nginx-js virtuoso ## set everything up and run the whole test suite
 	$(PY) -m pytest
 
 lint: setup ## ruff
 	$(VENV)/bin/ruff check publisher tests
 
-bench-sparql: setup ## /sparql vs Oxigraph server and rdflib-endpoint on ~1M synthetic triples (SMALL=1: quick)
+bench-sparql: setup $(if $(BACKENDS),virtuoso,) ## /sparql vs Oxigraph server and rdflib-endpoint on ~1M synthetic triples (SMALL=1: quick; BACKENDS=1: also via --sparql-backend and Virtuoso)
 	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) bench/sparql_bench.py $(if $(SMALL),--small,)
+	$(PY) bench/sparql_bench.py $(if $(SMALL),--small,) $(if $(BACKENDS),--backends,)
 
 clean: ## remove built releases
 	rm -rf dist

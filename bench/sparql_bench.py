@@ -3,6 +3,10 @@
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python bench/sparql_bench.py            # ~1M triples (takes a few minutes)
     .venv/bin/python bench/sparql_bench.py --small    # ~50k triples, a quick check
+    .venv/bin/python bench/sparql_bench.py --small --backends --no-rdflib
+        # also /sparql forwarding to Oxigraph server and to Virtuoso (--sparql-backend, no answer
+        # cache), and Virtuoso queried directly (its default graph: every graph, the release's only
+        # one of size), all in the same interleaved run
 
 The dataset is GENERATED and SYNTHETIC (labelled so in every label and in a dataset triple):
 municipalities, networks, memberships with start years, and yearly key-figure observations. Every
@@ -230,6 +234,38 @@ def start_oxigraph(nt: Path, work: Path, on_disk: bool) -> tuple[subprocess.Pope
     return proc, url, ready
 
 
+def start_virtuoso(work: Path) -> tuple[subprocess.Popen, str, str, float]:
+    """Virtuoso as docs/external-sparql.md starts it (deploy/virtuoso-run); its query and Graph Store URLs."""
+    http, sql = free_port(), free_port()
+    proc = subprocess.Popen([str(ROOT / "deploy" / "virtuoso-run"), str(work / "virtuoso"), str(http), str(sql), "60",
+                             "2000000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{http}/sparql"
+    return proc, url, f"http://127.0.0.1:{http}/sparql-graph-crud-auth", wait_ready(url, proc)
+
+
+def load_into(dist: Path, store_url: str, user: str | None = None) -> float:
+    """`publisher load --into` the release (with the synthetic triples); seconds taken."""
+    started = time.perf_counter()
+    secret = dist.parent / "store-password"
+    secret.write_text("dba\n")  # the password of a new Virtuoso database (deploy/virtuoso-run)
+    subprocess.run([str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(dist), "load", "--into", store_url,
+                    *(["--user", user, "--password-file", str(secret)] if user else [])], check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def start_proxy(dist: Path, backend: str, engine: str) -> tuple[subprocess.Popen, str, float]:
+    """Ours in front of `backend`, without our answer cache (the engine answers every query)."""
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(dist), "serve",
+                             "--port", str(port), "--query-workers", "4", "--per-client", "16",
+                             "--max-rows", "1000000", "--query-timeout", "60", "--query-cache-mb", "0",
+                             "--sparql-backend", backend, "--sparql-backend-engine", engine],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/sparql"
+    return proc, url, wait_ready(url, proc)
+
+
 def start_rdflib_endpoint(nt: Path) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     proc = subprocess.Popen([str(BIN / "rdflib-endpoint"), "serve", str(nt), "--host", "127.0.0.1",
@@ -362,6 +398,9 @@ def main() -> int:
     parser.add_argument("--small", action="store_true", help="~50k triples, few repetitions")
     parser.add_argument("--reps", type=int, default=None, help="blocks of 10 requests per query and server")
     parser.add_argument("--no-rdflib", action="store_true", help="leave out rdflib-endpoint (slow to load)")
+    parser.add_argument("--backends", action="store_true",
+                        help="also ours in front of Oxigraph server and of Virtuoso (--sparql-backend), and "
+                             "Virtuoso directly (needs `make virtuoso`)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "sparql.json")
     args = parser.parse_args()
     scale, reps = (0.05, args.reps or 5) if args.small else (1.0, args.reps or 11)
@@ -384,6 +423,18 @@ def main() -> int:
         try:
             for name, start in servers:
                 running[name] = start()
+            if args.backends:  # the release goes into both engines by `publisher load`, the proxies query it
+                oxigraph_url = running["oxigraph-memory"][1]
+                took = load_into(dist, oxigraph_url.removesuffix("/query") + "/store")
+                print(f"publisher load into Oxigraph server: {took:.1f} s", flush=True)
+                proc, url, store_url, ready = start_virtuoso(work)
+                running["virtuoso"] = (proc, url, ready)
+                took = load_into(dist, store_url, "dba")
+                print(f"publisher load into Virtuoso: {took:.1f} s", flush=True)
+                for name, start in [("ours-via-oxigraph", lambda: start_proxy(dist, oxigraph_url, "oxigraph")),
+                                    ("ours-via-virtuoso", lambda: start_proxy(dist, url, "virtuoso"))]:
+                    running[name] = start()
+                servers += [(n, None) for n in ("virtuoso", "ours-via-oxigraph", "ours-via-virtuoso")]
             measured = measure_interleaved({n: url for n, (_, url, _) in running.items()}, reps,
                                            60 * (1 if args.small else 4))
             for name, (proc, _, ready) in running.items():

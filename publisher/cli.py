@@ -1,7 +1,8 @@
 """The `publisher` command.
 
 Exit codes: 0 success; 1 the data does not conform to the shapes; 2 bad input, settings or
-usage; 3 a dump failed verification (a bug: please report it); 130 interrupted.
+usage; 3 a dump failed verification (a bug: please report it); 6 an external store refused or lost
+part of a release (`publisher load`); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ EXIT_BAD_INPUT = 2
 EXIT_DUMP_MISMATCH = 3
 EXIT_NO_SERVER = 4  # publisher serve: no serving process ever got ready (web/supervisor.py)
 EXIT_RELEASE_IO = 5  # the release could not be written (errors.ReleaseIOError)
+EXIT_STORE_LOAD = 6  # publisher load: the external store refused or lost part of the release
 EXIT_INTERRUPTED = 130
 
 
@@ -92,6 +94,20 @@ def parser() -> argparse.ArgumentParser:
                        help="SPARQL queries one client may run at once before 429 (default: 4)")
     serve.add_argument("--header-timeout", type=float, default=20.0, metavar="SECONDS",
                        help="time a client has to send a complete request head before 408 (default: 20)")
+    serve.add_argument("--sparql-backend", metavar="URL", default=None,
+                       help="answer /sparql by forwarding to this external SPARQL 1.1 query endpoint (e.g. "
+                            "Oxigraph server's http://127.0.0.1:7878/query), loaded with `publisher load --into`")
+    serve.add_argument("--sparql-backend-engine", choices=("oxigraph", "virtuoso", "other"), default="other",
+                       help="the backend's engine, for how the time limit is passed on (default: other)")
+    load = sub.add_parser("load", help="load the current release into an external SPARQL store and switch to it")
+    load.add_argument("--into", required=True, metavar="URL",
+                      help="the store's SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    load.add_argument("--keep", type=int, default=2,
+                      help="releases kept in the store, the new one included (default: 2)")
+    load.add_argument("--user", default=None,
+                      help="user name for HTTP digest authentication, e.g. Virtuoso's /sparql-graph-crud-auth")
+    load.add_argument("--password-file", type=Path, default=None, metavar="FILE",
+                      help="file holding the password of --user (its first line)")
     serve.add_argument("--forwarded-allow-ips", default="", metavar="ADDRESSES",
                        help="reverse proxies (comma-separated addresses, * for any) trusted to name the client in "
                             "X-Forwarded-For; the per-client query limit then applies per visitor (default: none)")
@@ -150,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return EXIT_BAD_INPUT
+        elif args.command == "load":
+            return _load(settings, args)
         if args.command == "serve":
             from .web.base_check import mismatch_warning
             from .web.release import open_release
@@ -164,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             sparql = SparqlConfig(workers=args.query_workers, timeout=args.query_timeout, max_rows=args.max_rows,
                                   per_client=args.per_client, memory_mb=args.query_memory_mb,
                                   memory_copy=args.query_store == "memory", cache_mb=args.query_cache_mb,
-                                  copy_first_below=args.copy_first_below,
+                                  copy_first_below=args.copy_first_below, backend=_backend(args),
                                   extra_graphs=tuple(parse_extra_graph(g) for g in args.extra_graph))
             code = serve(settings, host=args.host, port=args.port, sparql=sparql,
                          forwarded_allow_ips=args.forwarded_allow_ips, header_timeout=args.header_timeout)
@@ -176,6 +194,44 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+
+
+def _backend(args: argparse.Namespace):
+    if not args.sparql_backend:
+        return None
+    from .errors import ConfigError
+    from .web.sparql_backend import BackendConfig
+
+    try:
+        return BackendConfig(args.sparql_backend, args.sparql_backend_engine)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _load(settings: Settings, args: argparse.Namespace) -> int:
+    import httpx
+
+    from .store_load import GraphStore, load_release
+    from .web.release import open_release
+
+    release = open_release(settings.current_release)
+    auth = None
+    if args.user:
+        from .errors import ConfigError
+
+        try:
+            password = args.password_file.read_text(encoding="utf-8").splitlines()[0] if args.password_file else ""
+        except (OSError, IndexError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"--password-file {args.password_file}: cannot read a password ({exc})") from None
+        auth = httpx.DigestAuth(args.user, password)
+    try:
+        load_release(release.path, release.manifest, GraphStore(args.into, auth), keep=args.keep,
+                     progress=lambda line: print(line, file=sys.stderr))
+    except httpx.HTTPError as exc:
+        from .store_load import StoreLoadError
+
+        raise StoreLoadError(f"the store at {args.into} cannot be reached: {exc}") from None
+    return EXIT_OK
 
 
 if __name__ == "__main__":

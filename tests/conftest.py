@@ -197,3 +197,32 @@ def site_server(request: pytest.FixtureRequest):
     if request.param == "publisher-serve":
         return request.getfixturevalue("live_server")
     return request.getfixturevalue("static_server")
+
+# --- external SPARQL engines (tests/backends.py), each started once per session when a test asks ---
+
+
+@pytest.fixture(scope="session")
+def oxigraph_memory():
+    from .backends import start_oxigraph
+
+    engine = start_oxigraph(None)
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_disk(tmp_path_factory):
+    from .backends import start_oxigraph
+
+    engine = start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "store")
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    from .backends import start_virtuoso
+
+    engine = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield engine
+    engine.stop()

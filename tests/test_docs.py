@@ -19,9 +19,12 @@ REFERENCE = "\n".join((ROOT / "docs" / name).read_text(encoding="utf-8") for nam
 
 def test_every_exit_code_is_documented():
     codes = {v for k, v in vars(cli).items() if k.startswith("EXIT_")}
-    assert codes == {0, 1, 2, 3, 4, 5, 130}
+    assert codes == {0, 1, 2, 3, 4, 5, 6, 130}
     assert supervisor.EXIT_NO_SERVER == cli.EXIT_NO_SERVER
     assert errors.ReleaseIOError.exit_code == cli.EXIT_RELEASE_IO
+    from publisher.store_load import StoreLoadError
+
+    assert StoreLoadError.exit_code == cli.EXIT_STORE_LOAD
     assert errors.SourceDataError.exit_code == errors.ConfigError.exit_code == cli.EXIT_BAD_INPUT
     for code in codes:
         assert re.search(rf"^\| {code} \|", REFERENCE, re.MULTILINE), code

@@ -11,6 +11,10 @@ accepted connections come from `accept4`, so serving HTTP is untouched. Calls of
 The filter is plain classic BPF handed to prctl(PR_SET_SECCOMP) through ctypes: no library, no
 privilege (PR_SET_NO_NEW_PRIVS first), inherited by every thread created afterwards. It is
 installed before the serving process starts any thread.
+
+With `publisher serve --sparql-backend` there is no engine in the process, and the process must
+reach the backend: the filter then also allows IPv4 and IPv6 sockets (`allow_tcp`), and what keeps
+requests to the one configured address is the forwarding code itself (sparql_backend).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import platform
 import struct
 
 PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
-AF_UNIX = 1
+AF_UNIX, AF_INET, AF_INET6 = 1, 2, 10
 RET_ALLOW, RET_ERRNO = 0x7FFF0000, 0x00050000
 LD_ABS_W, JEQ_K, JGE_K, RET_K = 0x20, 0x15, 0x35, 0x06
 # per machine: (AUDIT_ARCH_*, socket, io_uring_setup, first number of a foreign ABI or None)
@@ -37,8 +41,9 @@ class _Program(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
 
 
-def program(machine: str) -> list[tuple[int, int, int, int]]:
-    """The filter for `machine` as (code, jump-if-true, jump-if-false, k) instructions."""
+def program(machine: str, allow_tcp: bool = False) -> list[tuple[int, int, int, int]]:
+    """The filter for `machine` as (code, jump-if-true, jump-if-false, k) instructions. `allow_tcp`:
+    IPv4 and IPv6 sockets are allowed too (a SPARQL backend is reached over them; see sparql_backend)."""
     arch, nr_socket, nr_uring, foreign = ARCHES[machine]
     deny = RET_ERRNO | errno.EACCES
     head = [
@@ -55,18 +60,26 @@ def program(machine: str) -> list[tuple[int, int, int, int]]:
         (JEQ_K, 1, 0, nr_socket),
         (RET_K, 0, 0, RET_ALLOW),
         (LD_ABS_W, 0, 0, OFFSET_ARG0),
-        (JEQ_K, 0, 1, AF_UNIX),
-        (RET_K, 0, 0, RET_ALLOW),
+        *_allow_families((AF_UNIX, AF_INET, AF_INET6) if allow_tcp else (AF_UNIX,)),
         (RET_K, 0, 0, deny),
     ]
 
 
-def install() -> str | None:
-    """Fence this process (and threads it starts later) off the network. None when done, else why not."""
+def _allow_families(families: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+    """For each family: jump to the next test unless equal, else allow."""
+    out = []
+    for family in families:
+        out += [(JEQ_K, 0, 1, family), (RET_K, 0, 0, RET_ALLOW)]
+    return out
+
+
+def install(allow_tcp: bool = False) -> str | None:
+    """Fence this process (and threads it starts later) off the network (`allow_tcp`: off all but IPv4
+    and IPv6 sockets, for a SPARQL backend). None when done, else why not."""
     machine = platform.machine()
     if machine not in ARCHES or struct.calcsize("P") != 8:
         return f"no network fence for this machine ({machine})"
-    instructions = program(machine)
+    instructions = program(machine, allow_tcp)
     table = (_Filter * len(instructions))(*[_Filter(*i) for i in instructions])
     prog = _Program(len(instructions), table)
     libc = ctypes.CDLL(None, use_errno=True)

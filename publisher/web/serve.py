@@ -29,6 +29,9 @@ def serve(settings: Settings, host: str, port: int, sparql: SparqlConfig | None 
                             loop="uvloop", http=limited_protocol(head),
                             timeout_graceful_shutdown=int(sparql.timeout) + 5)
     sock = listening_socket(host, port)
+    if sparql.backend is not None:  # no store here: the serving process only needs to reach the backend
+        supervisor = Supervisor(sock, config, None, None, False, None, network=True)
+        return supervisor.run()
     supervisor = Supervisor(sock, config, service.engine if service else None,
                             str(service.store_path) if service else None, sparql.memory_copy,
                             service.quads if service else None, sparql.copy_first_below)

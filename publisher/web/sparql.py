@@ -71,11 +71,17 @@ class SparqlService:
     def __init__(self, release: Release, config: SparqlConfig, base_uri: str):
         self.release, self.config = release, config
         self.last_modified = release.last_modified  # the release is pinned: read once
-        store_dir = release.path / release.manifest.get("store", {}).get("path", "store")
-        self.store_path = store_for(store_dir, config.extra_graphs)
         self.quads = release.manifest.get("store", {}).get("quads")
-        # attached to its store by the serving process (supervisor.py)
-        self.engine = QueryEngine(config.workers, config.max_waiting, config.memory_mb, config.max_query_length)
+        if config.backend is not None:  # an external engine answers (sparql_backend)
+            from .sparql_backend import BackendEngine
+
+            self.store_path = None
+            self.engine = BackendEngine(config.backend, release.version, config.workers, config.max_waiting)
+        else:
+            store_dir = release.path / release.manifest.get("store", {}).get("path", "store")
+            self.store_path = store_for(store_dir, config.extra_graphs)
+            # attached to its store by the serving process (supervisor.py)
+            self.engine = QueryEngine(config.workers, config.max_waiting, config.memory_mb, config.max_query_length)
         self.cache = ResultCache(config.cache_mb * 2**20)
         self.clients: Counter[str] = Counter()
         self.handlers: dict = {}  # method -> handler, set by sparql_router
@@ -148,9 +154,10 @@ class SparqlService:
         except QueryTimeout:
             raise HTTPException(503, f"the query ran longer than the time limit of {timeout:g} s and was "
                                 "stopped; make it more selective (LIMIT, fewer unbound patterns)",
-                                headers=CORS) from None
+                                headers={"Retry-After": "5", **CORS}) from None
         except StoreUnavailable as exc:
-            raise HTTPException(503, f"{exc}; the rest of the site is served", headers=CORS) from None
+            raise HTTPException(503, f"{exc}; the rest of the site is served",
+                                headers={"Retry-After": "5", **CORS}) from None
         except EngineStopped as exc:
             if exc.blamed:
                 raise HTTPException(400, f"the query needed more than the {config.memory_mb} MB of memory "

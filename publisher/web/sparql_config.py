@@ -40,6 +40,9 @@ class SparqlConfig:
       read-only, so a kept answer is always the engine's answer.
     - extra_graphs: (graph IRI, RDF file) pairs served as named graphs beside the release, for
       test fixtures (`publisher serve --extra-graph IRI=FILE`); never a write API.
+    - backend: an external SPARQL engine answers instead of the embedded store
+      (`--sparql-backend URL`, sparql_backend.BackendConfig); every limit above still applies,
+      except memory_mb, memory_copy and copy_first_below, which concern the embedded store.
     """
 
     workers: int = 4
@@ -58,6 +61,7 @@ class SparqlConfig:
     copy_first_below: int = 20_000
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     yasgui_dir: Path | None = None  # default: the project's node_modules/@zazuko/yasgui/build
+    backend: object | None = None  # a sparql_backend.BackendConfig: an external engine answers
 
     @property
     def limits(self) -> Limits:
@@ -66,6 +70,9 @@ class SparqlConfig:
     def __post_init__(self) -> None:
         if self.workers < 1 or self.timeout <= 0 or self.max_rows < 1 or self.cache_mb < 0:
             raise ConfigError("SPARQL workers, timeout and max_rows must be positive, the cache size not negative")
+        if self.backend is not None and self.extra_graphs:
+            raise ConfigError("--extra-graph serves files from the embedded store: with --sparql-backend, load "
+                              "them into the backend (its Graph Store endpoint) instead")
 
 
 def parse_extra_graph(text: str) -> tuple[str, Path]:

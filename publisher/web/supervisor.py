@@ -84,8 +84,10 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 class Supervisor:
     def __init__(self, sock: socket.socket, config: uvicorn.Config, engine: QueryEngine | None,
-                 store_path: str | None, memory_copy: bool, quads: int | None, copy_first_below: int = 20_000):
+                 store_path: str | None, memory_copy: bool, quads: int | None, copy_first_below: int = 20_000,
+                 network: bool = False):
         self.sock, self.config, self.engine = sock, config, engine
+        self.network = network  # the serving process may open TCP sockets (to a SPARQL backend)
         self.store_path, self.quads, self.copy_first_below = store_path, quads, copy_first_below
         self.want_copy = memory_copy and engine is not None and store_path is not None
         self.copy = None  # the in-memory store, once loaded
@@ -318,7 +320,7 @@ class Supervisor:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the parent
         if os.getppid() != parent:  # the supervisor ended before the death signal was set up
             return 1
-        why_not = net_fence.install()  # before any thread: every thread inherits it
+        why_not = net_fence.install(allow_tcp=self.network)  # before any thread: every thread inherits it
         if why_not:
             log(f"{why_not}: SERVICE is still refused by the query guard")
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
