@@ -89,8 +89,8 @@ def _all_keys(reader) -> Iterator[str]:
 
 def catalogue_answers(release: Release, settings: Settings) -> tuple[list[Answer], dict]:
     """The catalogue's pages in each profile and format, as the catalogue links to them (no
-    parameters, `_profile` as a token, `_mediatype` as a media type, or both), the VoID description,
-    the list of dumps; and what the site's configuration needs to know of them."""
+    parameters, `_profile` as a token, `_mediatype` as a media type, or both), the HTML page in each
+    language, the VoID description, the list of dumps; and what the site's configuration needs to know of them."""
     app = FastAPI()
     app.include_router(catalog_router(release, settings))
     app.include_router(dumps_router(release))
@@ -120,12 +120,19 @@ def catalogue_answers(release: Release, settings: Settings) -> tuple[list[Answer
                     get(f"{stem}.p.{key}", "/catalog", {"_profile": token, **paging}, {"accept": media})
                     get(f"{stem}.m.{key}", "/catalog", {"_mediatype": media, **paging}, {"accept-profile": f"<{iri}>"})
                     get(f"{stem}.p.m.{key}", "/catalog", {"_profile": token, "_mediatype": media, **paging})
+        html = {}
+        if info.get("default_profile") in profiles:
+            for lang in LANGUAGES:  # the HTML catalogue, negotiated by Accept-Language or chosen by ?lang=
+                response = get(f"/catalog/html.{lang}.html", "/catalog", {},
+                               {"accept": "text/html", "accept-language": lang})
+                get(f"/catalog/html.{lang}.lang.html", "/catalog", {"lang": lang}, {"accept": "text/html"})
+                html = {"link": response.headers["link"], "profile": response.headers["content-profile"]}
         void_link = ""
         for key in VOID_ORDER:
             void_link = get(f"/.well-known/void.{key}", "/.well-known/void", {"_mediatype": key}).headers["link"]
         get("/dumps-index.json", "/dumps/", {})
     return out, {"profiles": profiles, "default": info.get("default_profile", "dcat-ap-se"), "pages": counts,
-                 "links": links, "void_link": void_link}
+                 "links": links, "void_link": void_link, "html": html}
 
 
 class _InProcess:

@@ -87,9 +87,28 @@ function chooseFormat(mediatype, accept, order) {
     return chosen ? conneg.formatFor(chosen) : null;
 }
 
+// a browser (HTML preferred over every RDF format, no _mediatype or _profile) gets the HTML page: catalog.py's wants_html
+function wantsHtml(r, q, cat) {
+    const accept = r.headersIn['Accept'];
+    if ('_mediatype' in q || '_profile' in q || !accept || !cat.html.link) return false;
+    return conneg.negotiate(accept, CATALOG_ORDER.map(k => conneg.BY_KEY[k].media).concat(['text/html'])) === 'text/html';
+}
+
+function catalogPage(r, site, q, cat, etagOf) {
+    const explicit = release.languages.indexOf(q.lang) >= 0 ? q.lang : null;  // ?lang= as the server reads it: exact
+    const lang = explicit || conneg.negotiateLanguage(r.headersIn['Accept-Language'], release.languages);
+    const file = '/catalog/html.' + lang + (explicit ? '.lang' : '') + '.html';
+    const etag = etagOf(r, file);
+    answers.representation(r, site, file, etag, [['Content-Type', 'text/html; charset=utf-8'], ['ETag', etag],
+        ['Cache-Control', DEFAULT_CACHE], ['Last-Modified', release.lastModifiedHttp],
+        ['Vary', 'Accept, Accept-Profile, Accept-Language'], ['Content-Profile', cat.html.profile],
+        ['Link', cat.html.link], NOSNIFF], false);
+}
+
 function catalog(r, site, etagOf, appError) {
     const q = answers.parseQuery(r.variables.args, true);
     const cat = table('catalog.json');
+    if (wantsHtml(r, q, cat)) return catalogPage(r, site, q, cat, etagOf);
     const profile = chooseProfile(cat, q._profile, r.headersIn['Accept-Profile']);
     if (profile === null) {
         return appError(r, 406, 'unknown profile; this catalogue has the profiles '

@@ -114,7 +114,7 @@ def _write(release: Release, settings: Settings, work: Path, final: Path) -> Non
                         f'<{settings.base_uri}catalog>; rel="alternate"; type="application/rdf+xml"'),
         "nginxDir": str(final / "nginx"),
     }
-    catalogue_table = {k: catalogue_info[k] for k in ("profiles", "default", "pages", "links")}
+    catalogue_table = {k: catalogue_info[k] for k in ("profiles", "default", "pages", "links", "html")}
     (nginx / "catalog.json").write_text(json.dumps({**catalogue_table, "voidLink": catalogue_info["void_link"]}),
                                         encoding="utf-8")
     (nginx / "dumps.json").write_text(json.dumps({name: [ctype, digest] for name, (ctype, _, digest)

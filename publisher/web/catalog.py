@@ -254,7 +254,9 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
         rdf_links = [{"profile": token, "format": BY_KEY[k].label, "media_type": BY_KEY[k].media_type,
                       "href": f"/catalog?_profile={token}&_mediatype={quote(BY_KEY[k].media_type, safe='/')}"}
                      for token in sorted(profiles) for k in CATALOG_ORDER]
-        body = render_page("catalog.html", request, catalog=html_model(), rdf_links=rdf_links)
+        # one page for the whole catalogue, whatever else the query says (`?page=` is the RDF's paging):
+        # the same bytes for every request in one language, so a static copy can hold it
+        body = render_page("catalog.html", request, keep_query=False, catalog=html_model(), rdf_links=rdf_links)
         etag = strong_etag(body)
         alternates = ", ".join(
             f'<{minter.catalog_with({"_profile": token, "_mediatype": BY_KEY[k].media_type})}>; rel="alternate"; '

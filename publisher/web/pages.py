@@ -134,11 +134,12 @@ def render_error(status: int, detail: str, lang: str, path: str = "/", query: st
     return html.encode("utf-8")
 
 
-def render_page(template: str, request, **values) -> bytes:
+def render_page(template: str, request, keep_query: bool = True, **values) -> bytes:
     """A page of the site (query pages, catalogue) in the request's language, with the site's
-    header and language switch; its links keep an explicit `?lang=`."""
+    header and language switch; its links keep an explicit `?lang=`, and the language switch keeps
+    the other query parameters unless the page does not depend on them (`keep_query=False`)."""
     lang, explicit = request_language(request.query_params.get("lang"), request.headers.get("accept-language"))
     query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in request.query_params.multi_items()
-                     if k != "lang")
+                     if k != "lang") if keep_query else ""
     html = TEMPLATES.get_template(template).render(**values, **_context(lang, explicit, request.url.path, query))
     return html.encode("utf-8")
