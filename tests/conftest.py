@@ -22,6 +22,7 @@ from publisher.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 BASE = "http://127.0.0.1:8000/"
+START_SECONDS = 120  # how long a test server may take to answer its first request
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by `make browser` (part of `make test`)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
 
@@ -85,7 +86,8 @@ class LiveServer:
                 *(extra_args or [])]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.log: list[str] = []
-        deadline = time.monotonic() + 30
+        # generous: it returns as soon as the server answers, and a loaded machine starts slowly
+        deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 out = self.process.stdout.read().decode() if self.process.stdout else ""
@@ -98,7 +100,7 @@ class LiveServer:
             except httpx.TransportError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("server did not start within 30 s")
+        raise RuntimeError(f"server did not start within {START_SECONDS} s")
 
     def _drain(self) -> None:
         for line in iter(self.process.stdout.readline, b""):
