@@ -131,11 +131,14 @@ def _scalar(ctx: Context, node: yaml.Node, field: str) -> yaml.ScalarNode | None
     return None
 
 
+# A plain (unquoted) scalar has no style: None from PyYAML's Python parser, "" from libyaml's.
+
+
 def text(ctx: Context, node: yaml.Node, field: str) -> Any:
     scalar = _scalar(ctx, node, field)
     if scalar is None:
         return INVALID
-    if scalar.style is None and scalar.tag != STR:
+    if not scalar.style and scalar.tag != STR:
         return ctx.problem(node, field, _describe_plain(scalar))
     value = scalar.value.strip()
     if not value:
@@ -160,7 +163,7 @@ def digits(n: int) -> Kind:
         scalar = _scalar(ctx, node, field)
         if scalar is None:
             return INVALID
-        if scalar.style is None and scalar.tag != STR:
+        if not scalar.style and scalar.tag != STR:
             return ctx.problem(
                 node, field,
                 f"codes are text: write \"{scalar.value}\" in quotes "
@@ -215,7 +218,7 @@ def boolean(ctx: Context, node: yaml.Node, field: str) -> Any:
     scalar = _scalar(ctx, node, field)
     if scalar is None:
         return INVALID
-    if scalar.style is None and scalar.value in ("true", "false"):
+    if not scalar.style and scalar.value in ("true", "false"):
         return scalar.value == "true"
     return ctx.problem(node, field, f"write true or false, not {scalar.value!r}")
 
@@ -242,7 +245,7 @@ def partial_date(min_year: int = MIN_YEAR, precision: tuple[str, ...] = ("year",
         if scalar is None:
             return INVALID
         raw = scalar.value.strip()
-        if scalar.style is None and scalar.tag in (BOOL, NULL, FLOAT):
+        if not scalar.style and scalar.tag in (BOOL, NULL, FLOAT):
             return ctx.problem(node, field, f"{raw!r} is not a year or a date")
         if re.fullmatch(r"[0-9]{4}", raw):
             found = PartialDate(raw, "year")

@@ -15,6 +15,9 @@ import yaml
 from ..errors import SourceProblem
 
 MAX_BYTES = 5 * 1024 * 1024
+# libyaml's parser when PyYAML was built with it (the wheels are): the same events, nodes and marks,
+# about ten times faster than the pure-Python one (290 municipalities: 1.5 s -> 0.15 s)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml(path: Path, display: str) -> tuple[yaml.Node | None, list[SourceProblem]]:
@@ -32,7 +35,7 @@ def read_yaml(path: Path, display: str) -> tuple[yaml.Node | None, list[SourcePr
 
     problems: list[SourceProblem] = []
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1
                 problems.append(
@@ -43,7 +46,7 @@ def read_yaml(path: Path, display: str) -> tuple[yaml.Node | None, list[SourcePr
                 )
         if problems:
             return None, problems
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
