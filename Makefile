@@ -8,6 +8,7 @@ PORT ?= 8000
 STATIC ?= dist/static
 SPARQL_URL ?= http://127.0.0.1:8000/sparql
 PUBLISHER_FLAGS ?=
+TEST_WORKERS ?= 2
 # the base of every URI in the dataset: where `make run` serves it (docs/build.md: the base URI)
 BASE_URI ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/
 
@@ -16,9 +17,9 @@ BASE_URI ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/
 
 help: ## list the targets (with this run's HOST, PORT and BASE_URI)
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -v host='$(HOST)' -v port='$(PORT)' -v base='$(BASE_URI)' \
-	  -v static='$(STATIC)' -v sparql='$(SPARQL_URL)' \
-	  'BEGIN{FS=":.*?## "}{gsub(/\$$\(HOST\)/, host, $$2); gsub(/\$$\(PORT\)/, port, $$2); gsub(/\$$\(BASE_URI\)/, base, $$2); gsub(/\$$\(STATIC\)/, static, $$2); gsub(/\$$\(SPARQL_URL\)/, sparql, $$2); printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "  variables: HOST=$(HOST) PORT=$(PORT) BASE_URI=$(BASE_URI) STATIC=$(STATIC) SPARQL_URL=$(SPARQL_URL) (e.g. make run PORT=8001)"
+	  -v static='$(STATIC)' -v sparql='$(SPARQL_URL)' -v workers='$(TEST_WORKERS)' \
+	  'BEGIN{FS=":.*?## "}{gsub(/\$$\(HOST\)/, host, $$2); gsub(/\$$\(PORT\)/, port, $$2); gsub(/\$$\(BASE_URI\)/, base, $$2); gsub(/\$$\(STATIC\)/, static, $$2); gsub(/\$$\(SPARQL_URL\)/, sparql, $$2); gsub(/\$$\(TEST_WORKERS\)/, workers, $$2); printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  variables: HOST=$(HOST) PORT=$(PORT) BASE_URI=$(BASE_URI) STATIC=$(STATIC) SPARQL_URL=$(SPARQL_URL) TEST_WORKERS=$(TEST_WORKERS) (e.g. make run PORT=8001)"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +59,8 @@ serve-static: setup nginx-js ## export the current release into $(STATIC) (once)
 	$(PUBLISHER) $(PUBLISHER_FLAGS) export-static $(STATIC)
 	exec nginx -c "$$($(PUBLISHER) $(PUBLISHER_FLAGS) static-config $(STATIC) --host $(HOST) --port $(PORT) --sparql $(SPARQL_URL))"
 
-test: setup browser nginx-js virtuoso ## set everything up and run the whole test suite
-	$(PY) -m pytest
+test: setup browser nginx-js virtuoso ## set everything up and run the whole test suite ($(TEST_WORKERS) processes, a test file each at a time)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=20
 
 lint: setup ## ruff
 	$(VENV)/bin/ruff check publisher tests

@@ -38,6 +38,14 @@ def engine(request, settings, built):
     return engine
 
 
+@pytest.fixture(autouse=True)
+def settled_engine(request):
+    """Each test starts with an idle engine: the slow queries of the one before may still be running
+    in it until the engine's own time limit ends them (the proxy gave up on them already)."""
+    if "engine" in request.fixturenames:
+        request.getfixturevalue("engine").settle()
+
+
 @pytest.fixture(scope="module")
 def server(engine, settings):
     s = engine.serve(settings, *SAFETY_ARGS)
