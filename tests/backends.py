@@ -20,7 +20,7 @@ from .conftest import ROOT, LiveServer, free_port
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 VIRTUOSO_RUN = ROOT / "deploy" / "virtuoso-run"
-ENGINE_SECONDS = 5  # the engines' own query time limit (Oxigraph --timeout-s, Virtuoso MaxQueryExecutionTime)
+ENGINE_SECONDS = 8  # the engines' own query time limit (Oxigraph --timeout-s, Virtuoso MaxQueryExecutionTime)
 RDF_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle", ".rdf": "application/rdf+xml"}
 
 

@@ -27,7 +27,16 @@ from .test_sparql_safety import (  # noqa: F401  (collected here again, with thi
 )
 
 pytestmark = pytest.mark.slow
-SAFETY_ARGS = ("--query-timeout", "3", "--max-rows", "5", "--per-client", "2")
+# The time limit is longer than the embedded endpoint's 3 s: an engine's cold first scans and the
+# queries the test before left running in it (up to the engine's own limit) share two cores with the
+# other test process; what is tested is the same (the limit is reached, said, and cannot be raised).
+TIME_LIMIT = 6
+SAFETY_ARGS = ("--query-timeout", str(TIME_LIMIT), "--max-rows", "5", "--per-client", "2")
+
+
+@pytest.fixture(scope="module")
+def time_limit() -> float:
+    return TIME_LIMIT
 
 
 @pytest.fixture(scope="module", params=["oxigraph_disk", "virtuoso"])
@@ -49,6 +58,11 @@ def settled_engine(request):
 @pytest.fixture(scope="module")
 def server(engine, settings):
     s = engine.serve(settings, *SAFETY_ARGS)
+    # The engine's first full scan of the release (Virtuoso: 1.4-1.7 s cold, 0.05 s warm) is not what
+    # these tests measure; on a loaded machine it alone can exceed their 3-second limit
+    for _ in range(3):
+        if httpx.get(s.url + "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}, timeout=30).status_code == 200:
+            break
     yield s
     s.stop()
 
