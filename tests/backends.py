@@ -5,6 +5,7 @@ PyPI by `make setup`) in memory and on disk, and Virtuoso Open Source (Debian's,
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -54,10 +55,8 @@ class Engine:
         quick = 0
         while quick < 2 and time.monotonic() < deadline:
             started = time.monotonic()
-            try:
+            with contextlib.suppress(httpx.HTTPError):
                 httpx.get(self.query_url, params={"query": "SELECT * { ?s ?p ?o } LIMIT 6"}, timeout=ENGINE_SECONDS)
-            except httpx.HTTPError:
-                pass
             quick = quick + 1 if time.monotonic() - started < 0.25 else 0
             time.sleep(0.05)
 
