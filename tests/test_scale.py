@@ -96,7 +96,7 @@ def test_random_resources_dereference_in_every_format(scale):
     assert len(observations) == OBSERVATIONS and len(documents) > 1000
     keys = documents + observations
     sample = random.Random(5).sample(keys, 12) + ["municipality/9000", "organisation/syntetiskt-natverk-00"]
-    with httpx.Client(base_url=server.url) as client:
+    with httpx.Client(base_url=server.url, timeout=60) as client:
         for key in sample:
             thing = client.get(f"/id/{key}", headers={"accept": "text/turtle"})
             assert thing.status_code == 303 and thing.headers["location"] == f"/doc/{key}.ttl"
@@ -171,7 +171,7 @@ def test_serving_memory_stays_small_after_dereferencing(scale):
     settings, server = scale
     documents, observations = _keys(settings)
     keys = documents + observations
-    with httpx.Client(base_url=server.url) as client:
+    with httpx.Client(base_url=server.url, timeout=60) as client:
         for key in random.Random(9).sample(keys, 300):
             assert client.get(f"/doc/{key}", headers={"accept": "text/html"}).status_code == 200
     # every document in memory took 815 MB at start here (875 MB PSS once SPARQL's copy had loaded)
