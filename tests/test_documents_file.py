@@ -112,5 +112,9 @@ def test_reply_memo_keeps_within_its_budgets_least_recently_used_out_first():
     assert memo.get(oldest_warm) == ([], text[oldest_warm[1]], f'"{oldest_warm[1]}"')  # inflated
     assert oldest_warm not in memo.hot and next(reversed(memo.warm)) == oldest_warm  # now the last out
     assert all(len(packed) < len(text[k[1]]) for k, (_, packed, _) in memo.warm.items())
-    memo.put(("big",), [], random.Random(0).randbytes(3000), '"big"')  # over an eighth of the hot part
+    memo.put(("big",), [], random.Random(0).randbytes(9000), '"big"')  # over an eighth of both parts
     assert memo.get(("big",)) is None
+    large = b"an indicator's page " * 400  # 8 KB: over an eighth of the hot part, compressible
+    memo.put(("large",), [], large, '"large"')
+    assert ("large",) not in memo.hot and memo.get(("large",)) == ([], large, '"large"')
+    assert memo.hot_size <= memo.hot_budget and memo.warm_size <= memo.warm_budget
