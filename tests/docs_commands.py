@@ -2,8 +2,8 @@
 spans that are commands, and the SPARQL queries of their `sparql` blocks.
 
 An inline code span is a command when it has at least two words and its first word (after any
-`NAME=value` assignments) is a program: on PATH, in `.venv/bin/`, or an executable file of the
-project (`.venv/bin/python`, `deploy/virtuoso-run`). A span of one word (`make`, `publisher`,
+`NAME=value` assignments) is a program: one of KNOWN_PROGRAMS, on PATH, in `.venv/bin/`, or an
+executable file of the project (`.venv/bin/python`, `deploy/virtuoso-run`). A span of one word (`make`, `publisher`,
 `nginx`, `.ci/run`) names a program or a file and is not a command; `publisher/build` is a folder.
 """
 
@@ -71,9 +71,15 @@ def strip_comment(line: str) -> str:
     return line.rstrip()
 
 
+# programs a document might tell a reader to run that this machine may lack: found wherever they are
+KNOWN_PROGRAMS = frozenset({"apt", "apt-get", "sudo", "docker", "podman", "kubectl", "systemctl", "wget", "git",
+                            "npm", "npx", "node", "pip", "pip3", "python3", "uv", "pytest", "ruff", "mypy",
+                            "oxigraph", "virtuoso-t", "isql-vt", "nginx", "wrk"})
+
+
 def is_program(word: str, root: Path) -> bool:
     if "/" not in word:
-        return shutil.which(word) is not None or (root / ".venv" / "bin" / word).exists()
+        return word in KNOWN_PROGRAMS or shutil.which(word) is not None or (root / ".venv" / "bin" / word).exists()
     path = root / word
     return path.is_file() and os.access(path, os.X_OK) or (word.startswith("/") and shutil.which(word) is not None)
 
