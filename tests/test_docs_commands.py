@@ -83,7 +83,7 @@ ALIASES = {
 
 # documented command (as written, comment left out) → why it is not run here, and what checks it
 NOT_RUN = {
-    "make test": "it is this test suite (.ci/run runs it)",
+    "make test": "it is this test suite (.ci/run runs it), with any make variables",
     "make virtuoso": "installs Debian's Virtuoso with apt-get when missing (root, network); `make test` runs it "
                      "before the suite, which starts Virtuoso (the recipe below runs it)",
     "nginx -s reload": "signals the system's nginx through its pid file; tests/test_static_export.py reloads the "
@@ -100,6 +100,14 @@ INSTALLERS = {"make browser": "/usr/bin/chromium", "make nginx-js": "/usr/sbin/n
 
 SERVER = re.compile(r"(^|\s)(make (run|serve|serve-static)\b|\S*publisher( --\S+ \S+)* serve\b|\S*oxigraph serve\b)")
 PORTS = ("8000", "8001", "8002", "8080", "7878", "8890", "1111")
+
+
+def not_run(bare: str) -> str | None:
+    """Why a documented command is not run (None: it is), with or without make variables after it."""
+    for command, reason in NOT_RUN.items():
+        if bare == command or re.fullmatch(re.escape(command) + r"( [A-Z_]+=\S*)+", bare):
+            return reason
+    return None
 
 
 def concrete(text: str) -> str:
@@ -139,13 +147,13 @@ def units() -> tuple[list[Unit], dict[str, str]]:
     done_blocks: set[Block] = set()
     for command in ALL:
         bare = strip_comment(command.text)
-        if bare in NOT_RUN:
-            fate[str(command)] = "not run: " + NOT_RUN[bare]
+        if not_run(bare):
+            fate[str(command)] = "not run: " + not_run(bare)
             continue
         if command.block is not None and _is_script(command.block):
             if command.block not in done_blocks:
                 done_blocks.add(command.block)
-                lines = tuple(concrete(c) for c in command.block.commands() if strip_comment(c) not in NOT_RUN)
+                lines = tuple(concrete(c) for c in command.block.commands() if not not_run(strip_comment(c)))
                 runs.setdefault(_key(lines), Unit(lines, f"{command.file}:{command.line}"))
             fate[str(command)] = "run in its block"
             continue
