@@ -345,6 +345,8 @@ def test_documented_command_runs(unit: Unit, request, tmp_path):
     if kind == "installer" and not Path(INSTALLERS[unit.text]).exists():
         pytest.fail(f"{INSTALLERS[unit.text]} is missing: `make test` installs it ({unit.text})")
     read_root = request.getfixturevalue("read_root")
+    if re.search(r"\bmake (setup|build|validate|run|serve|serve-static)\b", unit.text):
+        _require_current_setup(read_root)
     if kind == "server":
         build = re.search(r"make run\b|--build\b", unit.text) is not None
         root = request.getfixturevalue("build_root") if build else read_root
@@ -366,6 +368,13 @@ def test_documented_command_runs(unit: Unit, request, tmp_path):
         return _curl_statuses(Unit(tuple(lines), unit.where), instrumented(lines), cwd, _env())
     _run_in(unit, read_root)
     return None
+
+
+def _require_current_setup(root: Path) -> None:
+    """These targets depend on `make setup`, which installs from PyPI and npm when .venv or node_modules is
+    older than pyproject.toml or package.json: the test must not reach the network, so it stops first."""
+    if subprocess.run(["make", "-q", "setup"], cwd=root, capture_output=True, timeout=60).returncode != 0:
+        pytest.fail("`make setup` is not up to date (pyproject.toml or package.json changed): run it, then the tests")
 
 
 def _run_in(unit: Unit, root: Path, check_data: bool = False) -> str:
