@@ -1,18 +1,20 @@
 """Reading a rendered page as a person would: its visible text, checked for what no reader should see.
 
-One `evaluate` per page returns every visible text node with what the checks need: whether it is
-quoted data (a name, a title, a literal, a query: inside an element marked `data-quoted`, or
-`code`, `pre`, `textarea`, `.CodeMirror`, or a different `lang` than the page's), the link it is in,
-and whether the page overflows horizontally.
-"""
+READ_PAGE, evaluated in the browser on a document (the page's own, or a frame's), returns every
+visible text node with what the checks need: whether it is quoted data (a name, a title, a
+literal, a query: inside an element marked `data-quoted`, or `code`, `pre`, `textarea`,
+`.CodeMirror`, or a different `lang` than the page's), the link it is in; the width of the
+document's viewport and by how much the page overflows it horizontally."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-READ_PAGE = r"""() => {
-  const pageLang = document.documentElement.lang;
+READ_PAGE = r"""(doc) => {
+  doc = doc || document;
+  const pageLang = doc.documentElement.lang;
   const skip = 'script,style,noscript,template,svg title,svg desc';
   const quoted = '[data-quoted],code,pre,textarea,.CodeMirror,.yasr,.yasqe';
   const hidden = new Map();
@@ -21,7 +23,7 @@ READ_PAGE = r"""() => {
     const r = !el.checkVisibility({visibilityProperty: true}) || el.closest('.skip') !== null;
     hidden.set(el, r); return r;
   };
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
   const out = [];
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const text = n.nodeValue.replace(/\s+/g, ' ').trim();
@@ -33,13 +35,10 @@ READ_PAGE = r"""() => {
               href: link ? link.href : null, linkText: link ? link.textContent.trim() : null,
               tag: el.tagName.toLowerCase()});
   }
-  const root = document.documentElement;
-  return {lang: pageLang, title: document.title, texts: out,
-          overflow: Math.max(root.scrollWidth, document.body.scrollWidth) - root.clientWidth};
+  const root = doc.documentElement;
+  return {lang: pageLang, title: doc.title, texts: out, width: root.clientWidth,
+          overflow: Math.max(root.scrollWidth, doc.body.scrollWidth) - root.clientWidth};
 }"""
-
-OVERFLOW = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)" \
-    " - document.documentElement.clientWidth"
 
 IRI = re.compile(r"https?://[^\s<>\"')]+")
 PREFIXED = re.compile(r"(?<![\w/.@-])([a-z][a-zA-Z0-9]*-?[a-zA-Z0-9]*):([A-Za-z_][\w-]*)")
@@ -80,31 +79,38 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+", text.lower())
 
 
-def findings(url: str, lang: str, page: dict) -> list[Finding]:
-    """What a reader should not see on one page (see the module docstring)."""
+def findings(url: str, lang: str, page: dict, width: int | None = None) -> list[Finding]:
+    """What a reader should not see on one page read at one width (see the module docstring)."""
     out: list[Finding] = []
-
-    def add(kind: str, text: str) -> None:
-        out.append(Finding(url, lang, kind, text))
-
     if page["lang"] != lang:
-        add("page language", page["lang"])
-    own, other = (SWEDISH, ENGLISH) if lang == "sv" else (ENGLISH, SWEDISH)
+        out.append(Finding(url, lang, "page language", page["lang"]))
+    if width is not None and page["width"] != width:
+        out.append(Finding(url, lang, "viewport", f"{page['width']} px wide, not {width} px"))
+    if page["overflow"] > 1:
+        out.append(Finding(url, lang, "horizontal overflow", f"{page['overflow']} px at {page['width']} px"))
     for node in page["texts"]:
-        if node["quoted"]:
-            continue
-        text = node["text"]
-        for iri in IRI.findall(text):
-            if not (node["href"] and (node["linkText"] == iri or node["href"].rstrip("/") == iri.rstrip("/"))):
-                add("raw IRI", text)
-        for prefix, _ in PREFIXED.findall(IRI.sub("", text)):
-            if prefix not in NOT_PREFIXES:
-                add("prefix:name", text)
-        if CAMEL.search(IRI.sub("", text)):
-            add("camelCase name", text)
-        if DOUBLED.search(text):
-            add("doubled word", text)
-        words = _words(IRI.sub(" ", text))
-        if any(w in other and w not in own for w in words) and not any(w in own and w not in other for w in words):
-            add("wrong language", text)
+        if not node["quoted"]:
+            kinds = _text_findings(lang, node["text"], node["href"], node["linkText"])
+            out.extend(Finding(url, lang, kind, node["text"]) for kind in kinds)
     return out
+
+
+@functools.cache
+def _text_findings(lang: str, text: str, href: str | None, link_text: str | None) -> tuple[str, ...]:
+    """The checks on one unquoted text node (most recur on every page: the header, the footer, …)."""
+    out: list[str] = []
+    for iri in IRI.findall(text):
+        if not (href and (link_text == iri or href.rstrip("/") == iri.rstrip("/"))):
+            out.append("raw IRI")
+    for prefix, _ in PREFIXED.findall(IRI.sub("", text)):
+        if prefix not in NOT_PREFIXES:
+            out.append("prefix:name")
+    if CAMEL.search(IRI.sub("", text)):
+        out.append("camelCase name")
+    if DOUBLED.search(text):
+        out.append("doubled word")
+    own, other = (SWEDISH, ENGLISH) if lang == "sv" else (ENGLISH, SWEDISH)
+    words = _words(IRI.sub(" ", text))
+    if any(w in other and w not in own for w in words) and not any(w in own and w not in other for w in words):
+        out.append("wrong language")
+    return tuple(out)
