@@ -56,8 +56,7 @@ OTHER_MEDIA_TYPES = {
 
 def jsonld_context(base_uri: str) -> dict:
     """The published @context: our prefixes. Dumps embed it so no parser has to fetch it."""
-    prefixes = {prefix: str(ns) for prefix, ns in REUSED.items() if prefix not in ("wd",)}
-    prefixes["wd"] = "http://www.wikidata.org/entity/"
+    prefixes = {prefix: str(ns) for prefix, ns in REUSED.items()}
     prefixes["ks"] = str(vocab(base_uri))
     return {"@context": dict(sorted(prefixes.items()))}
 

@@ -54,7 +54,3 @@ def read_yaml(path: Path, display: str) -> tuple[yaml.Node | None, list[SourcePr
     if root is None:
         return None, [SourceProblem(display, 1, "", "file is empty")]
     return root, problems
-
-
-def line_of(node: yaml.Node) -> int:
-    return node.start_mark.line + 1

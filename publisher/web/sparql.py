@@ -175,9 +175,6 @@ class SparqlService:
         self.cache.put(key, reply)
         return {**reply, "timing": f"engine;dur={(time.perf_counter() - started) * 1000:.2f}"}
 
-    def close(self) -> None:
-        self.engine.close()
-
 
 def _all(params: list[tuple[str, str]], name: str) -> list[str]:
     return [v for k, v in params if k == name]

@@ -206,9 +206,6 @@ class BackendEngine:
         return (f"release {self.version} is not (yet) loaded in full into the SPARQL backend "
                 "(publisher load --into <its Graph Store endpoint>)")
 
-    def close(self) -> None:
-        self._client = None  # its connections close with the serving process
-
 
 def dict_or_list(params: list[tuple[str, str]]):
     """httpx form data: repeated keys as lists."""

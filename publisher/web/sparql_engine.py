@@ -218,6 +218,3 @@ class QueryEngine:
             if not answer.done():
                 answer.set_exception(EngineStopped(blamed=i == 0))
         self.retire(RETIRED_MEMORY)
-
-    def close(self) -> None:
-        """Nothing to release: the query threads are daemons and end with the process."""

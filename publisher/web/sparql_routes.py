@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import json
 from pathlib import Path
 
@@ -52,7 +51,6 @@ def install_sparql(app: FastAPI, settings: Settings, release: Release, config: S
     app.state.sparql = service
     # the server puts this in front of the whole app too, ahead of FastAPI's own per-request work
     app.state.sparql_front = lambda inner: SparqlFastPath(inner, service.handlers, service)
-    atexit.register(service.close)
 
     @app.get("/static/yasgui/{name}")
     def yasgui_file(name: str) -> FileResponse:
