@@ -169,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "load":
             return _load(settings, args)
         if args.command == "serve":
+            from .release.manifest import open_release
             from .web.base_check import mismatch_warning
-            from .web.release import open_release
             from .web.serve import serve
 
             release_base = open_release(settings.current_release).manifest.get("base_uri", "")
@@ -211,8 +211,8 @@ def _backend(args: argparse.Namespace):
 def _load(settings: Settings, args: argparse.Namespace) -> int:
     import httpx
 
+    from .release.manifest import open_release
     from .store_load import GraphStore, load_release
-    from .web.release import open_release
 
     release = open_release(settings.current_release)
     auth = None

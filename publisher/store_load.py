@@ -30,12 +30,12 @@ import httpx
 import pyoxigraph as ox
 
 from .errors import ConfigError, PublisherError
+from .release.formats import parsers
 from .release_graphs import DCAT, DCTERMS_ISSUED, OWL_VERSION_INFO, RDF_TYPE, SERIES, VOID_TRIPLES, release_graph
 
 NT = "application/n-triples"
 READ_BACK = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
-PARSERS = {NT: ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE,
-           "application/rdf+xml": ox.RdfFormat.RDF_XML}
+PARSERS = parsers(("nt", "ttl", "rdf"))  # what READ_BACK asks for
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 

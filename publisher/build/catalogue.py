@@ -20,20 +20,9 @@ from ..errors import ValidationFailure
 from ..settings import Settings
 from . import conformance
 from .describe import PROFILE_IRIS, PROFILES, describe, dump_sets
-from .dump import FORMATS, ReleaseWriter, canonical, serialise
+from .dump import ReleaseWriter, write_graph
 from .load import SourceData
-from .verify import expected_triples, verify
 from .void import void_graph
-
-
-def _write_graph(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) -> None:
-    ordered = canonical(graph)
-    expected = expected_triples(graph)
-    for fmt in FORMATS:
-        name = f"{stem}.{fmt.suffix}"
-        payload = serialise(ordered, fmt, context)
-        verify(payload, fmt, expected, name)
-        writer.write(name, payload)
 
 
 @dataclass
@@ -77,9 +66,9 @@ def write_catalogue(writer: ReleaseWriter, settings: Settings, data: SourceData,
         raise ValidationFailure(text + f"\nNothing was published; report kept in {report}")
 
     for profile, g in draft.graphs.items():
-        _write_graph(writer, f"catalog-{profile}", g, context)
+        write_graph(writer, f"catalog-{profile}", g, context)
     void = void_graph(stats, data.dataset["id"], data.dataset["title"], files, data_stem, settings.base_uri)
-    _write_graph(writer, "void", void, context)
+    write_graph(writer, "void", void, context)
     return {
         "profiles": {c.profile: {**c.summary(), "uri": PROFILE_IRIS[c.profile],
                                  "stem": f"catalog-{c.profile}"} for c in checks},

@@ -21,13 +21,6 @@ PROFILE_IRIS = {  # the profile IRIs of W3C Content Negotiation by Profile (Cont
     "dcat-ap": "https://semiceu.github.io/DCAT-AP/releases/3.0.1",
 }
 
-# Serialisations of a dump: file suffix -> (media type, EU file-type code).
-DUMP_FORMATS = {
-    "ttl": ("text/turtle", "RDF_TURTLE"),
-    "nt": ("application/n-triples", "RDF_N_TRIPLES"),
-    "jsonld": ("application/ld+json", "JSON_LD"),
-    "rdf": ("application/rdf+xml", "RDF_XML"),
-}
 GZIP = "application/gzip"
 # tables of the statistics cube in the release, listed as distributions of the data set beside the dumps
 EXTRACTS = {

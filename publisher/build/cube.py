@@ -25,9 +25,10 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from ..namespaces import QB, SDMX_ATTRIBUTE, bind_all, vocab
+from ..release.cube import INDICATOR_SCHEME, UNIT_SCHEME
 from ..uris import Minter
 from .load import SourceData
-from .observations import INDICATOR_SCHEME, UNIT_SCHEME, Cube
+from .observations import Cube
 
 CUBE_ID = "miljonyckeltal"
 TITLE = {

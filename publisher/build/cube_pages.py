@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..uris import Minter
-from .downloads import LANGS, QUERY_NAMES, query_text
+from ..release.cube import INDICATOR_SCHEME, LANGS, QUERY_NAMES, query_text
+from .cube_facts import CubeFacts
 from .load import SourceData
-from .observations import INDICATOR_SCHEME, UNIT_SCHEME, Cube, Observation
+from .observations import Cube, Observation
 
-CUBE_FILE = "pages/cube.json"
 TREND_MUNICIPALITY = "<id/municipality/0126>"
 EXAMPLE_INDICATOR = "<id/concept/nyckeltal/vaxthusgaser-per-invanare>"
 RANKING_YEAR = '"2019"^^xsd:gYear'
@@ -49,19 +48,11 @@ def prefilled(name: str, base_uri: str, municipality: str | None = None, indicat
     return text
 
 
-class _Facts:
-    def __init__(self, cube: Cube, data: SourceData, base_uri: str):
-        self.m = Minter(base_uri)
-        self.municipalities = {r["code"]: r for r in data.municipalities}
-        schemes = data.by_id("schemes")
-        self.indicators = {c["id"]: c for c in schemes[INDICATOR_SCHEME]["concepts"]}
-        self.units = {c["id"]: c for c in schemes[UNIT_SCHEME]["concepts"]}
-        self.sources = data.by_id("sources")
-        self.base_uri = base_uri
+class _Facts(CubeFacts):
+    """What a page shows of an observation."""
 
     def unit(self, unit: str) -> dict[str, str]:
-        record = self.units[unit]
-        return {lang: record.get("notation") or record["label"][lang] for lang in LANGS}
+        return {lang: self.unit_symbol(unit, lang) for lang in LANGS}
 
     def source(self, ident: str) -> dict:
         record = self.sources[ident]

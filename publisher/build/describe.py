@@ -22,13 +22,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SKOS, XSD
 
 from ..namespaces import VCARD, bind_all
+from ..release.formats import BY_KEY
 from ..uris import Minter
 from .catalogue_terms import (  # noqa: F401 - PROFILES, PROFILE_IRIS, SPDX, EU, CONCEPT_LABELS: used by importers
     CONCEPT_LABELS,
     DATA_THEME,
     DCAT_VERSION,
     DCATAP,
-    DUMP_FORMATS,
     EU,
     EXTRACTS,
     GZIP,
@@ -277,13 +277,13 @@ class _Describer:
     def _is_dump(name: str, stem: str) -> bool:
         base = name.removesuffix(".gz")
         head, _, suffix = base.rpartition(".")
-        return head == stem and suffix in DUMP_FORMATS
+        return head == stem and suffix in BY_KEY
 
     def distribution(self, dumps: DumpSet, name: str) -> URIRef:
         gz = name.endswith(".gz")
         suffix = name.removesuffix(".gz").rpartition(".")[2]
-        media_type, file_type = DUMP_FORMATS[suffix]
-        label = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}[suffix]
+        fmt = BY_KEY[suffix]
+        media_type, file_type, label = fmt.media_type, fmt.file_type, fmt.label
         packed = {"sv": ", gzip-komprimerad", "en": ", gzip-compressed"} if gz else {"sv": "", "en": ""}
         return self._distribution(
             dumps, name, media_type, file_type, gz,

@@ -21,19 +21,19 @@ import functools
 import io
 import json
 from collections import defaultdict
-from importlib import resources
 
 from ..release.charts import Labels, Series, bar_chart, line_chart
-from ..uris import Minter
+from ..release.cube import INDICATOR_SCHEME, LANGS, QUERY_NAMES, query_text
+from ..release.manifest import CUBE
 from .cube import CUBE_ID
+from .cube_facts import CubeFacts
+from .cube_pages import cube_pages  # what the HTML pages show of the cube
 from .dump import ReleaseWriter
 from .load import SourceData
-from .observations import INDICATOR_SCHEME, UNIT_SCHEME, Cube, Observation
+from .observations import Cube, Observation
 
-LANGS = ("sv", "en")
 SLICE_COLUMNS = ("municipality", "municipality_name", "indicator", "indicator_label", "year", "value",
                  "unit", "unit_symbol", "source", "source_url", "status", "observation")
-QUERY_NAMES = ("trend", "ranking")
 TEXTS = {
     "sv": {"year": "År", "trend": "{indicator}, {municipality}", "compare": "{indicator}, {year}",
            "all": "{indicator}, alla kommuner", "values": "Värden", "source": "Källor"},
@@ -42,23 +42,13 @@ TEXTS = {
 }
 
 
-class _Context:
-    def __init__(self, cube: Cube, data: SourceData, base_uri: str):
-        self.m = Minter(base_uri)
-        self.municipalities = {r["code"]: r for r in data.municipalities}
-        schemes = data.by_id("schemes")
-        self.indicators = {c["id"]: c for c in schemes[INDICATOR_SCHEME]["concepts"]} if cube.observations else {}
-        self.units = {c["id"]: c for c in schemes[UNIT_SCHEME]["concepts"]} if cube.observations else {}
-        self.sources = data.by_id("sources")
+class _Context(CubeFacts):
+    """What a file's row says of an observation."""
 
     @functools.cache  # noqa: B019 (one context per build)
     def observation_prefix(self, indicator: str, code: str) -> str:
         """The observations' IRI up to the year, minted once per indicator and municipality."""
         return str(self.m.observation(CUBE_ID, indicator, code, 1990))[:-4]
-
-    def unit_symbol(self, unit: str, lang: str = "sv") -> str:
-        record = self.units[unit]
-        return record.get("notation") or record["label"][lang]
 
     def row(self, o: Observation) -> dict[str, str]:
         return {
@@ -102,12 +92,6 @@ def _describe(series: list[Series], lang: str, ctx: _Context, observations: list
     parts = [f"{s.name}: " + "; ".join(f"{y}: {v}" for y, v in sorted(s.points)) for s in series]
     sources = sorted({ctx.sources[o.source]["title"] for o in observations})
     return f"{TEXTS[lang]['values']}: " + ". ".join(parts) + f". {TEXTS[lang]['source']}: " + "; ".join(sources) + "."
-
-
-def query_text(name: str, base_uri: str) -> bytes:
-    """An example query with BASE set to the dataset's base, so its relative IRIs resolve."""
-    text = resources.files("publisher.build").joinpath(f"queries/{name}.rq").read_text(encoding="utf-8")
-    return f"BASE <{base_uri}>\n{text}".encode()
 
 
 def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
@@ -180,13 +164,11 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
 def write_cube_files(writer: ReleaseWriter, cube: Cube, data: SourceData, base_uri: str) -> dict[str, dict]:
     """Write the slices, charts and example queries, and `pages/cube.json` (what the landing page lists).
     Returns the figures of each page, by document key, for the documents file."""
-    from .cube_pages import CUBE_FILE, cube_pages  # what the HTML pages show of the cube
-
     files = cube_files(cube, data, base_uri)
     for name, payload in sorted(files.items()):
         writer.write(name, payload)
     model = cube_pages(cube, data, base_uri, files)
     figures = model.pop("pages")
     text = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    writer.write(CUBE_FILE, (text + "\n").encode())
+    writer.write(CUBE, (text + "\n").encode())
     return figures

@@ -16,7 +16,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,33 +24,11 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from ..errors import DumpMismatch
 from ..namespaces import REUSED, vocab
+from ..release.formats import DUMP_FORMATS as FORMATS
+from ..release.formats import RdfFormat, media_type_of
+from ..release.manifest import MANIFEST, SUMS, manifest_text, sums_text
 from ..release.serialise import Unsupported, Writers
-from .verify import TripleDigest, verify_digest
-
-
-@dataclass(frozen=True)
-class Format:
-    suffix: str
-    rdflib_format: str
-    media_type: str
-    ox_format: ox.RdfFormat
-    label: str
-
-
-FORMATS = (
-    Format("ttl", "turtle", "text/turtle", ox.RdfFormat.TURTLE, "Turtle"),
-    Format("nt", "nt", "application/n-triples", ox.RdfFormat.N_TRIPLES, "N-Triples"),
-    Format("jsonld", "json-ld", "application/ld+json", ox.RdfFormat.JSON_LD, "JSON-LD"),
-    Format("rdf", "xml", "application/rdf+xml", ox.RdfFormat.RDF_XML, "RDF/XML"),
-)
-OTHER_MEDIA_TYPES = {
-    ".gz": "application/gzip",
-    ".json": "application/json",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".csv": "text/csv; charset=utf-8",
-    ".rq": "application/sparql-query",
-}
+from .verify import TripleDigest, expected_triples, verify, verify_digest
 
 
 def jsonld_context(base_uri: str) -> dict:
@@ -75,7 +52,7 @@ def canonical(graph: Graph) -> Graph:
     return out
 
 
-def serialise(graph: Graph, fmt: Format, context: dict) -> bytes:
+def serialise(graph: Graph, fmt: RdfFormat, context: dict) -> bytes:
     if fmt.suffix == "nt":
         lines = {line for line in graph.serialize(format="nt").splitlines() if line.strip()}
         return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
@@ -104,6 +81,17 @@ def representations(graph: Graph, writers: Writers, context: dict) -> dict[str, 
     except Unsupported:
         ordered = canonical(graph)
         return {fmt.suffix: serialise(ordered, fmt, context) for fmt in FORMATS}
+
+
+def write_graph(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) -> None:
+    """A small graph (the catalogue, VoID) as `<stem>.<suffix>` in every format, each verified."""
+    ordered = canonical(graph)
+    expected = expected_triples(graph)
+    for fmt in FORMATS:
+        name = f"{stem}.{fmt.suffix}"
+        payload = serialise(ordered, fmt, context)
+        verify(payload, fmt, expected, name)
+        writer.write(name, payload)
 
 
 GZIP_LEVEL = 9  # level 6 is ~40 % faster but 8 % larger on our Turtle; the release size counts more
@@ -177,18 +165,6 @@ def gzip_bytes(payload: bytes) -> bytes:
     return buf.getvalue()
 
 
-def media_type_of(name: str) -> str:
-    for fmt in FORMATS:
-        if name.endswith("." + fmt.suffix):
-            return fmt.media_type
-    if name.endswith("context.jsonld"):
-        return "application/ld+json"
-    for suffix, media_type in OTHER_MEDIA_TYPES.items():
-        if name.endswith(suffix):
-            return media_type
-    return "application/octet-stream"
-
-
 class ReleaseWriter:
     """Collects files for one release in a temporary folder, then publishes it atomically.
 
@@ -257,17 +233,15 @@ class ReleaseWriter:
 
     def publish(self, version: str, manifest: dict, keep: int) -> Path:
         table = self.file_table()
-        sums = "".join(f"{info['sha256']}  {name}\n" for name, info in table.items())
-        self.write("SHA256SUMS", sums.encode())
-        manifest = {**manifest, "version": version, "files": table}
-        text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        self.write("manifest.json", text.encode())
+        sums = sums_text(table)
+        self.write(SUMS, sums.encode())
+        self.write(MANIFEST, manifest_text({**manifest, "version": version, "files": table}).encode())
 
         releases = self.dist_dir / "releases"
         releases.mkdir(exist_ok=True)
         final = releases / version
         if final.exists():
-            old = (final / "SHA256SUMS").read_bytes() if (final / "SHA256SUMS").exists() else b""
+            old = (final / SUMS).read_bytes() if (final / SUMS).exists() else b""
             if old != sums.encode():
                 self.discard()
                 raise DumpMismatch(

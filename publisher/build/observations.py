@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceDataError, SourceProblem
+from ..release.cube import INDICATOR_SCHEME, UNIT_SCHEME
 from .load import SourceData
 
 COLUMNS = ("municipality", "indicator", "year", "value", "unit", "source", "status")
 DELIMITERS = (",", ";", "\t")
 STATUSES = ("sourced", "sourced-but-old")
-INDICATOR_SCHEME = "nyckeltal"
-UNIT_SCHEME = "enheter"
 MIN_YEAR = 1900
 MAX_BYTES = 5 * 1024 * 1024
 DECIMAL_RE = re.compile(r"^-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$")

@@ -16,6 +16,7 @@ from rdflib import Graph
 
 from ..errors import ValidationFailure
 from ..release.labels import TermLabels
+from ..release.manifest import CONTEXT, DATASET_STEM
 from ..settings import Settings
 from ..uris import Minter
 from .catalogue import check_catalogue, describe_catalogue, write_catalogue
@@ -34,7 +35,6 @@ from .void import data_statistics
 from .workspace import claim, io_error
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATASET_STEM = "klimatsamarbeten"
 ONTOLOGY_STEM = "ontology"
 
 Progress = Callable[[str], None]
@@ -191,7 +191,7 @@ def _write_data_files(writer: ReleaseWriter, ready: GraphReady, context: dict) -
     stats = data_statistics(ready.graph, ready.settings.base_uri, extra)
     del extra
     store_info = write_store(writer.directory(STORE_DIR), nt)
-    writer.write("context.jsonld", (json.dumps(context, indent=2) + "\n").encode())
+    writer.write(CONTEXT, (json.dumps(context, indent=2) + "\n").encode())
     return counts, nt, store_info, stats
 
 

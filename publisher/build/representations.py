@@ -22,6 +22,7 @@ from ..release.assemble import CONTEXT_FILE
 from ..release.describe import Describer, skipped_incoming
 from ..release.documents import DOCUMENTS_FILE, DocumentWriter, document_rows
 from ..release.labels import TERM_LABELS_FILE, TermLabels
+from ..release.manifest import SITE
 from ..release.page_models import page_model, site_model
 from ..release.serialise import Writers
 from ..release.uniform import MemoryIndex
@@ -92,7 +93,7 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
     out.close()
     writer.register(DOCUMENTS_FILE)
     writer.write_text(CONTEXT_FILE, Writers.ntriples_text(data))  # what the server describes from
-    writer.write(f"{FOLDER}/site.json", _json(site_model(describer.keys, data, ontology, base_uri, terms)))
+    writer.write(SITE, _json(site_model(describer.keys, data, ontology, base_uri, terms)))
     writer.write(TERM_LABELS_FILE, (terms or TermLabels()).to_json())  # for the documents made on request
     write_search_index(writer, describer.keys, data, ontology, base_uri)  # pages/search.sqlite
     return len(keys)

@@ -18,7 +18,7 @@ from rdflib.namespace import XSD
 from ..errors import DumpMismatch
 
 if TYPE_CHECKING:
-    from .dump import Format
+    from ..release.formats import RdfFormat
 
 
 def _to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -49,7 +49,7 @@ def expected_triples(graph: Graph) -> set[ox.Triple]:
     return {ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph}
 
 
-def verify(payload: bytes, fmt: Format, expected: set[ox.Triple], name: str) -> None:
+def verify(payload: bytes, fmt: RdfFormat, expected: set[ox.Triple], name: str) -> None:
     """Parse `payload` with pyoxigraph and require exactly the expected triples."""
     try:
         found = {q.triple for q in ox.parse(payload, fmt.ox_format, without_named_graphs=True)}
@@ -63,7 +63,7 @@ def verify(payload: bytes, fmt: Format, expected: set[ox.Triple], name: str) -> 
         )
 
 
-def verify_file(path: Path, fmt: Format, expected: set[ox.Triple], name: str) -> None:
+def verify_file(path: Path, fmt: RdfFormat, expected: set[ox.Triple], name: str) -> None:
     """`verify` for a written file, parsed as a stream: the triples found are checked off a set of
     references to the expected ones, so no second copy of the graph is built."""
     remaining = set(expected)
@@ -120,7 +120,7 @@ class TripleDigest:
         return digest
 
     @classmethod
-    def of_file(cls, path: Path, fmt: Format) -> TripleDigest:
+    def of_file(cls, path: Path, fmt: RdfFormat) -> TripleDigest:
         """The digest of what pyoxigraph parses from a file, streamed. Raises SyntaxError."""
         digest = cls()
         quads = ox.parse(path=str(path), format=fmt.ox_format, without_named_graphs=True)
@@ -131,7 +131,7 @@ class TripleDigest:
                 return digest
 
 
-def verify_digest(path: Path, fmt: Format, expected: TripleDigest, name: str,
+def verify_digest(path: Path, fmt: RdfFormat, expected: TripleDigest, name: str,
                   triples: Callable[[], Iterable[tuple]]) -> None:
     """`verify_file` for a large file: the triples parsed from it must have the expected digest.
     Only when they do not are the expected triples made again (`triples`), to say which differ."""

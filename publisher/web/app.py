@@ -7,15 +7,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..release.manifest import downloads, open_release
 from ..settings import Settings
 from .catalog import install as install_catalog
 from .dumps import dumps_router
 from .pages import TEMPLATES
-from .release import Release, open_release
 from .resources import Dereferencer, error_reply, load_documents, wrap_outermost
 from .sparql_config import SparqlConfig
-
-FORMAT_LABELS = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}
 
 
 def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAPI:
@@ -23,7 +21,7 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     app = FastAPI(title="Klimatsamarbeten LOD", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.release = release
     # /, /id/…, /def/…, /doc/…, /sitemap.xml, /robots.txt: precomputed answers, outside all middleware
-    wrap_outermost(app, Dereferencer(release, load_documents(release), dump_rows(release)))
+    wrap_outermost(app, Dereferencer(release, load_documents(release), downloads(release.files)))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -58,14 +56,3 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     app.include_router(accessibility_router(release, TEMPLATES))
     return app
 
-
-def dump_rows(release: Release) -> list[dict]:
-    rows = []
-    for name, info in release.files.items():
-        if name.endswith(".gz") or "/" in name:  # pages/… are the precomputed documents, not dumps
-            continue
-        suffix = name.rsplit(".", 1)[-1]
-        gz = release.files.get(name + ".gz")
-        rows.append({"name": name, "format": FORMAT_LABELS.get(suffix, suffix), **info,
-                     "gz": name + ".gz" if gz else None, "gz_bytes": gz["bytes"] if gz else None})
-    return rows

@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
+from ..release.manifest import Release
 from ..uris import Minter
 from .caching import conditional_response, strong_etag, validator_headers
 from .canned import CannedQuery, ParameterError, load_queries, spreadsheet_safe
 from .conneg import negotiate
 from .pages import render_page
-from .release import Release
 from .sparql import CORS, SparqlService
 
 SUFFIXES = {"csv": "text/csv", "json": "application/json", "html": "text/html"}

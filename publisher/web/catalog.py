@@ -8,7 +8,8 @@ Swedish portal fetches) or `*/*`, the answer is RDF/XML. An unknown profile or f
 
 The build wrote each profile's whole catalogue into the release; this module only pages it
 (Hydra `PartialCollectionView` with `hydra:next`/`hydra:previous`, `?page=N`,
-`catalog_page_size` datasets a page) and serialises the page.
+`catalog_page_size` datasets a page) and serialises the page. The VoID description is served as
+the build wrote it, byte for byte.
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ from rdflib.namespace import DCAT, RDF, XSD
 from starlette.exceptions import HTTPException
 
 from ..release.catalogue_page import catalogue_model
+from ..release.formats import BY_KEY, RDF_FORMATS, RdfFormat, format_for
 from ..release.labels import TERM_LABELS_FILE, TermLabels
+from ..release.manifest import CONTEXT, Release
 from ..settings import Settings
 from ..uris import Minter
 from .caching import conditional_response, strong_etag, validator_headers
-from .conneg import BY_KEY, RDF_FORMATS, RdfFormat, format_for, negotiate, split_list
+from .conneg import negotiate, split_list
 from .pages import render_page
-from .release import Release
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 CATALOG_ORDER = ("rdf", "ttl", "jsonld", "nt")  # RDF/XML first: what a portal gets without asking
@@ -198,8 +200,8 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
     profiles = {token: p["uri"] for token, p in info.get("profiles", {}).items()}
     default = info.get("default_profile", "dcat-ap-se")
     context = {}
-    if release.file("context.jsonld") and release.file("context.jsonld").exists():
-        context = json.loads(release.file("context.jsonld").read_text(encoding="utf-8"))["@context"]
+    if release.file(CONTEXT) and release.file(CONTEXT).exists():
+        context = json.loads(release.file(CONTEXT).read_text(encoding="utf-8"))["@context"]
     context = {**context, "hydra": str(HYDRA), "spdx": "http://spdx.org/rdf/terms#",
                "dcatap": "http://data.europa.eu/r5r/"}
 
@@ -218,8 +220,12 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
         return serialise(g, BY_KEY[key], context)
 
     @lru_cache(maxsize=8)
-    def render_void(key: str) -> bytes:
-        return serialise(load(info.get("void", "void")), BY_KEY[key], context)
+    def void_bytes(key: str) -> bytes:
+        """The VoID description as the build wrote it in this format."""
+        path = release.file(f"{info.get('void', 'void')}.{key}")
+        if path is None or not path.exists():
+            raise HTTPException(404, "this release has no VoID description")
+        return path.read_bytes()
 
     def respond(request: Request, body: bytes, fmt: RdfFormat, extra: dict[str, str],
                 vary: Iterable[str]) -> Response:
@@ -311,7 +317,7 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
         if fmt is None:
             raise HTTPException(406, "the VoID description is available as "
                                 + ", ".join(BY_KEY[k].media_type for k in VOID_ORDER))
-        return respond(request, render_void(fmt.key), fmt,
+        return respond(request, void_bytes(fmt.key), fmt,
                        {"Link": link((str(minter.catalog), "related"))}, ("Accept",))
 
     return router

@@ -36,10 +36,10 @@ __all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_docum
 Headers = list[tuple[bytes, bytes]]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 COMPACTED = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"'  # what our JSON-LD is
-DOC_OFFERS = ("text/turtle", "text/html", "application/ld+json", "application/rdf+xml", "application/n-triples",
-              "application/xhtml+xml", "application/x-turtle", "application/turtle", "application/json",
-              "application/xml", "text/xml", "text/plain", COMPACTED)
-AVAILABLE = "text/html, text/turtle, application/ld+json, application/rdf+xml, application/n-triples"
+_RDF = rdf_offers(with_aliases=False)
+# server order for ties: Turtle, then the page, the other RDF formats, XHTML, every alias, compacted JSON-LD
+DOC_OFFERS = (_RDF[0], "text/html", *_RDF[1:], "application/xhtml+xml", *rdf_offers()[len(_RDF):], COMPACTED)
+AVAILABLE = ", ".join(["text/html", *_RDF])
 COMMON: Headers = [(b"x-content-type-options", b"nosniff"), (b"access-control-allow-origin", b"*"),
                    (b"access-control-expose-headers", b"ETag, Link, Location, Content-Location, Vary")]
 ALLOW = b"GET, HEAD, OPTIONS"

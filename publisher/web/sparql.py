@@ -20,9 +20,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from ..namespaces import REUSED, vocab
+from ..release.formats import BY_KEY
+from ..release.manifest import Release
 from .caching import DEFAULT_CACHE_CONTROL, is_not_modified, strong_etag, validator_headers
-from .conneg import BY_KEY, negotiate, rdf_offers
-from .release import Release
+from .conneg import negotiate, rdf_offers
 from .sparql_cache import ResultCache
 from .sparql_config import SparqlConfig, store_for
 from .sparql_engine import EngineStopped, QueryEngine, QueryTimeout, StoreUnavailable

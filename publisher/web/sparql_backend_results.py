@@ -14,7 +14,8 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from .sparql_execute import BYTES_PER_ROW, MIN_BUDGET, NATIVE_RESULTS, OX_FORMATS, clean, error
+from ..release.formats import BY_KEY, parsers
+from .sparql_execute import BYTES_PER_ROW, MIN_BUDGET, NATIVE_RESULTS, clean, error
 from .sparql_formats import choose, offered
 from .sparql_results import BOOLEANS, SOLUTIONS
 
@@ -24,8 +25,7 @@ ACCEPT = {"results": "application/sparql-results+json, application/sparql-result
 RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                 "application/json": ox.QueryResultsFormat.JSON,
                 "application/sparql-results+xml": ox.QueryResultsFormat.XML}
-GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-               "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+GRAPH_TYPES = parsers(("nt", "ttl", "rdf"))  # what ACCEPT asks for
 # Virtuoso labels blank nodes `nodeID://b10001` in its results, which is no blank node label
 VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*"|<bnode>)nodeID://')
 KINDS = {"ASK": "boolean", "SELECT": "solutions", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
@@ -81,7 +81,7 @@ def convert(body: bytes, content_type: str, form: str, job: dict, cut: bool) -> 
                 return error(502, f"the SPARQL backend answered a {form} query with {media_type or 'no type'}")
             triples, truncated = _prefix((q.triple for q in ox.parse(body, format=GRAPH_TYPES[media_type])), cap, cut)
             prefixes = job.get("prefixes") if fmt.key in ("ttl", "rdf") else None
-            out = ox.serialize(triples, format=OX_FORMATS[fmt.key], prefixes=prefixes) or b""
+            out = ox.serialize(triples, format=BY_KEY[fmt.key].ox_format, prefixes=prefixes) or b""
             if truncated and fmt.key in ("ttl", "nt"):
                 out = f"# result truncated to the first {len(triples)} triples (the endpoint's cap)\n".encode() + out
             return _reply(fmt, out, len(triples) if truncated else None, kind)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..namespaces import vocab
+from ..release.cube import query_text
 
 PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX time: <http://www.w3.org/2006/time#>
@@ -12,10 +13,6 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX ks: <{vocab}>
 """
-CUBE_PREFIXES = """PREFIX qb: <http://purl.org/linked-data/cube#>
-PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
-"""
-
 EXAMPLES = (
     ("members-since", "Medlemmar i ett nätverk sedan ett år / Members of a network since a year", """
 SELECT ?municipality ?name ?year WHERE {{
@@ -50,34 +47,19 @@ GROUP BY ?network ?label
 ORDER BY DESC(?members)"""),
     ("describe-municipality", "Allt om en kommun / Everything about a municipality", """
 DESCRIBE ?municipality WHERE {{ ?municipality a ks:Municipality ; dcterms:identifier "0136" }}"""),
-    # the statistics cube: the same queries as /dumps/cube-query--trend.rq and --ranking.rq
-    ("cube-trend", "Nyckeltal över tid för en kommun / Trend of one municipality", CUBE_PREFIXES + """
-SELECT ?year ?value ?unit ?source WHERE {{
-  ?observation a qb:Observation ;
-      ks:refMunicipality <{base}id/municipality/0126> ;
-      ks:indicator <{base}id/concept/nyckeltal/vaxthusgaser-per-invanare> ;
-      ks:refYear ?year ;
-      ks:value ?value ;
-      sdmx-attribute:unitMeasure/skos:notation ?unit ;
-      prov:wasDerivedFrom ?source .
-}}
-ORDER BY ?year"""),
-    ("cube-ranking", "Kommunerna rangordnade ett år / Ranking for a year", CUBE_PREFIXES + """
-SELECT ?municipality ?name ?value ?unit WHERE {{
-  ?observation a qb:Observation ;
-      ks:indicator <{base}id/concept/nyckeltal/vaxthusgaser-per-invanare> ;
-      ks:refYear "2019"^^xsd:gYear ;
-      ks:refMunicipality ?municipality ;
-      ks:value ?value ;
-      sdmx-attribute:unitMeasure/skos:notation ?unit .
-  ?municipality skos:prefLabel ?name .
-  FILTER (lang(?name) = "sv")
-}}
-ORDER BY DESC(?value) ?name"""),
+)
+
+
+# the statistics cube: the queries the release publishes as /dumps/cube-query--<name>.rq
+CUBE_EXAMPLES = (
+    ("cube-trend", "Nyckeltal över tid för en kommun / Trend of one municipality", "trend"),
+    ("cube-ranking", "Kommunerna rangordnade ett år / Ranking for a year", "ranking"),
 )
 
 
 def examples(base_uri: str) -> list[dict]:
     prefixes = PREFIXES.format(vocab=vocab(base_uri))
     return [{"id": key, "title": title, "query": prefixes + body.format(base=base_uri).strip() + "\n"}
-            for key, title, body in EXAMPLES]
+            for key, title, body in EXAMPLES] + [
+        {"id": key, "title": title, "query": query_text(name, base_uri).decode("utf-8")}
+        for key, title, name in CUBE_EXAMPLES]

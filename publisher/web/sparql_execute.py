@@ -11,6 +11,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from ..release.formats import BY_KEY
 from .sparql_formats import choose, offered
 from .sparql_results import BOOLEANS, SOLUTIONS
 from .sparql_syntax import explain
@@ -21,8 +22,6 @@ NATIVE_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsForm
                   "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 BYTES_PER_ROW = 4096  # byte budget per row of the cap for a result serialised whole, natively
 MIN_BUDGET = 1 << 20
-OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML,
-              "jsonld": ox.RdfFormat.JSON_LD}
 
 
 def clean(message: str) -> str:
@@ -111,7 +110,8 @@ def _graph(result, key: str, cap: int, prefixes: dict | None, again) -> tuple[by
     if key == "nt":
         body = nt
     else:
-        body = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=OX_FORMATS[key], prefixes=prefixes)
+        body = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=BY_KEY[key].ox_format,
+                            prefixes=prefixes)
     if truncated is not None and key in ("ttl", "nt"):
         body = f"# result truncated to the first {cap} triples (the endpoint's cap)\n".encode() + body
     return body, truncated

@@ -10,9 +10,9 @@ from fastapi.responses import FileResponse
 from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
+from ..release.manifest import Release
 from ..settings import Settings
 from .pages import render_page as render_site_page
-from .release import Release
 from .sparql import sparql_router
 from .sparql_config import SparqlConfig
 from .sparql_examples import examples
