@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             warning = mismatch_warning(release_base, args.host, args.port, args.base_uri is not None, args.dev)
             if warning:
                 print(warning, file=sys.stderr, flush=True)
-            from .web.sparql_config import SparqlConfig, parse_extra_graph
+            from .web.sparql.config import SparqlConfig, parse_extra_graph
 
             sparql = SparqlConfig(workers=args.query_workers, timeout=args.query_timeout, max_rows=args.max_rows,
                                   per_client=args.per_client, memory_mb=args.query_memory_mb,
@@ -200,7 +200,7 @@ def _backend(args: argparse.Namespace):
     if not args.sparql_backend:
         return None
     from .errors import ConfigError
-    from .web.sparql_backend import BackendConfig
+    from .web.sparql.backend import BackendConfig
 
     try:
         return BackendConfig(args.sparql_backend, args.sparql_backend_engine)

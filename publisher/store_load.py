@@ -15,7 +15,7 @@ graph of a release being served:
 5. releases beyond the `keep` newest are dropped from the register, then their graphs deleted.
 
 `publisher serve --sparql-backend` queries the graph of the release it serves, and only once
-the register lists it (sparql_backend). A release already registered with the right count is
+the register lists it (web/sparql/backend.py). A release already registered with the right count is
 not written again (its graph may be in use); it is only made `dcat:last`.
 """
 

@@ -24,9 +24,9 @@ from rdflib import RDF, Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
-from publisher.web.sparql_config import RDF_SUFFIXES
-from publisher.web.sparql_guard import find_service
-from publisher.web.sparql_lexer import LexError, tokens
+from publisher.web.sparql.config import RDF_SUFFIXES
+from publisher.web.sparql.guard import find_service
+from publisher.web.sparql.lexer import LexError, tokens
 
 from .conftest import BASE, SHARED
 from .sparql_support import start_server

@@ -13,7 +13,7 @@ from .catalog import install as install_catalog
 from .dumps import dumps_router
 from .pages import TEMPLATES
 from .resources import Dereferencer, error_reply, load_documents, wrap_outermost
-from .sparql_config import SparqlConfig
+from .sparql.config import SparqlConfig
 
 
 def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAPI:
@@ -42,7 +42,7 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
 
     app.include_router(cube_data_router(release))
     install_catalog(app, release, settings)
-    from .sparql_routes import install_sparql  # /sparql, the query page, canned queries
+    from .sparql.routes import install_sparql  # /sparql, the query page, canned queries
 
     install_sparql(app, settings, release, sparql or SparqlConfig(), TEMPLATES)
     from .search_routes import search_router  # /search (HTML, JSON), the header box's autocomplete

@@ -9,7 +9,7 @@ from .access_log import AccessLog
 from .app import create_app
 from .health import ReleaseLayer
 from .http_limits import HeadLimits, limited_protocol
-from .sparql_config import SparqlConfig
+from .sparql.config import SparqlConfig
 from .supervisor import Supervisor, listening_socket
 
 

@@ -8,8 +8,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError
-from .sparql_guard import Limits
+from ...errors import ConfigError
+from .guard import Limits
 
 RDF_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".rdf": "RDF_XML", ".owl": "RDF_XML",
                 ".jsonld": "JSON_LD", ".nq": "N_QUADS", ".trig": "TRIG"}
@@ -26,7 +26,7 @@ class SparqlConfig:
       response says so (`Result-Truncated` header, and a note in JSON, XML and Turtle).
     - max_query_length, max_depth, max_chain, max_patterns: checked on the query's tokens before
       the engine parses it (characters; bracket nesting; operators in one flat chain; triple
-      patterns). See sparql_guard for why each is bounded.
+      patterns). See guard.py for why each is bounded.
     - max_body: bytes of a POST body (413 beyond).
     - per_client: queries one client address may have running or waiting at once (429 beyond).
     - max_waiting: queries waiting for a slot, all clients together (503 beyond).
@@ -36,12 +36,12 @@ class SparqlConfig:
       answers from it once loaded (several times faster than the on-disk store; see README, SPARQL speed).
     - copy_first_below: a store of fewer quads is copied into memory before the first request
       (well under a second); a larger one is served from disk until its copy has loaded.
-    - cache_mb: answers kept for queries asked again (sparql_cache; 0: none). The store is
+    - cache_mb: answers kept for queries asked again (cache.py; 0: none). The store is
       read-only, so a kept answer is always the engine's answer.
     - extra_graphs: (graph IRI, RDF file) pairs served as named graphs beside the release, for
       test fixtures (`publisher serve --extra-graph IRI=FILE`); never a write API.
     - backend: an external SPARQL engine answers instead of the embedded store
-      (`--sparql-backend URL`, sparql_backend.BackendConfig); every limit above still applies,
+      (`--sparql-backend URL`, backend.BackendConfig); every limit above still applies,
       except memory_mb, memory_copy and copy_first_below, which concern the embedded store.
     """
 
@@ -61,7 +61,7 @@ class SparqlConfig:
     copy_first_below: int = 20_000
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     yasgui_dir: Path | None = None  # default: the project's node_modules/@zazuko/yasgui/build
-    backend: object | None = None  # a sparql_backend.BackendConfig: an external engine answers
+    backend: object | None = None  # a backend.BackendConfig: an external engine answers
 
     @property
     def limits(self) -> Limits:

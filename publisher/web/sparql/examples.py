@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..namespaces import vocab
-from ..release.cube import query_text
+from ...namespaces import vocab
+from ...release.cube import query_text
 
 PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX time: <http://www.w3.org/2006/time#>

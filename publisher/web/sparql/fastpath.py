@@ -15,8 +15,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .conneg import MAX_HEADER, oversized_header
-from .errors import error_reply
+from ..conneg import MAX_HEADER, oversized_header
+from ..errors import error_reply
+from .protocol import one_query
+from .service import Call
 
 PATH = "/sparql"
 
@@ -69,10 +71,8 @@ class SparqlFastPath:
 
     async def _answer(self, scope, send, method: str) -> bool:
         """Answer a GET/HEAD with a query straight from the scope; False: no query, not ours."""
-        from .sparql import Call, _one_query
-
         params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-        query = _one_query(params)
+        query = one_query(params)
         if query is None:
             return False
         headers: dict[str, str] = {}

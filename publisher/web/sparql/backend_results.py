@@ -2,7 +2,7 @@
 
 The engine is asked for formats every SPARQL engine writes (ACCEPT); its answer is parsed by
 pyoxigraph, as a stream, and written again by the same serialisers as the embedded endpoint's
-answers (sparql_execute, sparql_results), so both answer alike: same formats per query form, same
+answers (execute.py, results.py), so both answer alike: same formats per query form, same
 truncation notes. The body read from the engine is bounded in bytes (budget): an answer cut there is
 parsed up to the cut, and the rows before it are served, marked truncated. Pure functions.
 """
@@ -14,10 +14,10 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from ..release.formats import BY_KEY, parsers
-from .sparql_execute import BYTES_PER_ROW, MIN_BUDGET, NATIVE_RESULTS, clean, error
-from .sparql_formats import choose, offered
-from .sparql_results import BOOLEANS, SOLUTIONS
+from ...release.formats import BY_KEY, parsers
+from .execute import BYTES_PER_ROW, MIN_BUDGET, NATIVE_RESULTS, clean, error
+from .formats import choose, offered
+from .results import BOOLEANS, SOLUTIONS
 
 # per form, so an engine that negotiates without looking at the form (Virtuoso) still answers right
 ACCEPT = {"results": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
@@ -67,7 +67,7 @@ def _prefix(items, cap: int, cut: bool) -> tuple[list, bool]:
 
 
 def convert(body: bytes, content_type: str, form: str, job: dict, cut: bool) -> dict:
-    """Our reply (as sparql_execute.execute returns it) from the engine's 200 answer `body`.
+    """Our reply (as execute.execute returns it) from the engine's 200 answer `body`.
     `cut`: the body stopped at the byte budget, so its end is missing."""
     fmt, refused = chosen_format(form, job)
     if refused:

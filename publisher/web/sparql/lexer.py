@@ -9,7 +9,7 @@ Where the grammar is ambiguous at the level of terminals, `alternatives(text, to
 other places a parser may take the next token from. Oxigraph's parser is a PEG parser without a
 separate tokenizer, so at a `<` it may read an IRI (any text up to the next `>` that is a valid IRI)
 or a comparison operator, depending on the rule it is in; and after `prefix:` it falls back to the
-bare prefix when the prefixed name does not make a valid IRI. `sparql_guard` follows every such
+bare prefix when the prefixed name does not make a valid IRI. `guard` follows every such
 reading, so what the engine sees is always among the readings checked.
 """
 

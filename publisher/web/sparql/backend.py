@@ -5,7 +5,7 @@
 parameters, per-client limits and 429, the answer cache, ETags, conneg of the service description.
 What is particular to an engine we do not run:
 
-- forwarded only after sparql_backend_guard: a plain query, no engine pragmas or built-ins;
+- forwarded only after backend_guard.py: a plain query, no engine pragmas or built-ins;
 - to the one configured URL, by one httpx client made for it: no proxies from the environment, no
   redirects followed, at most `workers` connections, strict connect/read/pool timeouts, and the
   whole exchange bounded by the query's time limit too (asyncio.wait_for);
@@ -28,12 +28,12 @@ from dataclasses import dataclass
 
 import httpx
 
-from ..release_graphs import is_loaded_query, release_graph
-from .sparql_backend_guard import names_dataset, query_form
-from .sparql_backend_results import accept_for, budget, chosen_format, convert
-from .sparql_engine import QueryTimeout, StoreUnavailable
-from .sparql_execute import clean, error
-from .sparql_guard import QueryRejected
+from ...release_graphs import is_loaded_query, release_graph
+from .backend_guard import names_dataset, query_form
+from .backend_results import accept_for, budget, chosen_format, convert
+from .engine import QueryTimeout, StoreUnavailable
+from .execute import clean, error
+from .guard import QueryRejected
 
 ENGINES = ("oxigraph", "virtuoso", "other")
 CONNECT_SECONDS = 2.0
@@ -192,7 +192,7 @@ class BackendEngine:
         try:
             import pyoxigraph as ox
 
-            from .sparql_backend_results import RESULT_TYPES
+            from .backend_results import RESULT_TYPES
 
             loaded = bool(ox.parse_query_results(body, format=RESULT_TYPES[ctype.split(";")[0].strip().lower()]))
         except (KeyError, SyntaxError):

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..release.formats import RDF_FORMATS
-from .conneg import negotiate, rdf_offers
+from ...release.formats import RDF_FORMATS
+from ..conneg import negotiate, rdf_offers
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .sparql_lexer import LexError, tokens
+from .lexer import LexError, tokens
 
 KEYWORD_TEXT = """
 BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED FROM NAMED WHERE GROUP BY HAVING ORDER

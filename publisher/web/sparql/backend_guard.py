@@ -1,7 +1,7 @@
 """What a query must be before it is forwarded to an external SPARQL engine. Pure functions.
 
-The embedded endpoint's guard (sparql_guard) runs first, as for every query; this adds what an
-engine we do not control makes necessary, on the query's tokens (sparql_lexer), before a byte is sent:
+The embedded endpoint's guard (guard.py) runs first, as for every query; this adds what an
+engine we do not control makes necessary, on the query's tokens (lexer.py), before a byte is sent:
 
 - the request is a *query*: after the prologue (BASE, PREFIX) comes SELECT, CONSTRUCT, DESCRIBE or
   ASK. An engine's query endpoint may also run updates (Virtuoso runs SPARQL Update sent as
@@ -17,8 +17,8 @@ does not, and comes without protocol dataset parameters, is pointed at the relea
 
 from __future__ import annotations
 
-from .sparql_guard import QueryRejected
-from .sparql_lexer import LexError, tokens
+from .guard import QueryRejected
+from .lexer import LexError, tokens
 
 FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})

@@ -1,6 +1,6 @@
 """Evaluating one query job on a pyoxigraph store: the answer's status, media type and bytes.
 
-Runs in a thread of the serving process (sparql_engine); imports only pyoxigraph and the pure
+Runs in a thread of the serving process (engine.py); imports only pyoxigraph and the pure
 formatting modules. Also makes the in-memory copy of the store the supervisor forks from.
 """
 
@@ -11,10 +11,10 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from ..release.formats import BY_KEY
-from .sparql_formats import choose, offered
-from .sparql_results import BOOLEANS, SOLUTIONS
-from .sparql_syntax import explain
+from ...release.formats import BY_KEY
+from .formats import choose, offered
+from .results import BOOLEANS, SOLUTIONS
+from .syntax import explain
 
 MEMORY_COPY_LOADED = "in-memory copy of the store loaded"
 _PATH_RE = re.compile(r"(/[\w.\-]+){2,}")

@@ -10,16 +10,16 @@ from fastapi.responses import FileResponse
 from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
-from ..release.manifest import Release
-from ..settings import Settings
-from .pages import render_page as render_site_page
-from .sparql import sparql_router
-from .sparql_config import SparqlConfig
-from .sparql_examples import examples
-from .sparql_fastpath import SparqlFastPath, wrap_sparql_outermost
+from ...release.manifest import Release
+from ...settings import Settings
+from ..pages import render_page as render_site_page
+from .config import SparqlConfig
+from .examples import examples
+from .fastpath import SparqlFastPath, wrap_sparql_outermost
+from .protocol import sparql_router
 
 # installed by `make setup` (npm ci) from the project's package.json; served from our own origin
-YASGUI_DIR = Path(__file__).resolve().parents[2] / "node_modules" / "@zazuko" / "yasgui" / "build"
+YASGUI_DIR = Path(__file__).resolve().parents[3] / "node_modules" / "@zazuko" / "yasgui" / "build"
 YASGUI_FILES = {"yasgui.min.js": "text/javascript; charset=utf-8", "yasgui.min.css": "text/css; charset=utf-8"}
 
 
@@ -59,6 +59,6 @@ def install_sparql(app: FastAPI, settings: Settings, release: Release, config: S
         return FileResponse(yasgui_dir / name, media_type=YASGUI_FILES[name],
                             headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
 
-    from .canned_routes import canned_router
+    from ..canned_routes import canned_router
 
     app.include_router(canned_router(release, service, settings.base_uri, templates))

@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from .sparql_execute import clean, error, execute
+from .execute import clean, error, execute
 
 STACK_PER_CHARACTER = 8 * 1024  # bytes of query-thread stack per character of the longest query accepted
 MIN_STACK = 64 * 2**20
@@ -141,7 +141,7 @@ class QueryEngine:
         return self._idle
 
     async def run(self, job: dict, timeout: float, client: str = "") -> dict:
-        """Evaluate `job` (see sparql_execute.execute) within `timeout` seconds, waiting included;
+        """Evaluate `job` (see execute.execute) within `timeout` seconds, waiting included;
         `client` is named in the supervisor's log should the process die while it runs."""
         if self.store is None:
             raise StoreUnavailable(self.unavailable or "the query store is not open")

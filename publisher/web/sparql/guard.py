@@ -1,7 +1,7 @@
 """What a query may ask of this endpoint, decided on its tokens before the engine sees it. Pure functions.
 
 - `SERVICE` is refused: the engine would send a request to any IRI the query names. The decision
-  is made on the grammar's terminals (sparql_lexer), following *every* reading a PEG parser may
+  is made on the grammar's terminals (lexer.py), following *every* reading a PEG parser may
   take where the terminals are ambiguous (`<` as IRI or operator; `prefix:` alone), so a keyword
   the engine would see cannot hide in what one reading takes for an IRI, a string, a comment or a
   local name. Oxigraph matches keywords without word boundaries (`SERVICE:x`, `SERVICEex:y` and
@@ -13,14 +13,14 @@
   chain and of triple patterns in the query are bounded, with the bracket nesting and the length.
   Brackets inside what one reading takes for an IRI count too (another reading may nest them).
   Whatever slips past these bounds still runs on a thread whose stack is sized for the longest
-  query accepted (sparql_engine) and under the time limit.
+  query accepted (engine.py) and under the time limit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .sparql_lexer import CLOSERS, OPENERS, LexError, Token, alternatives, token_at
+from .lexer import CLOSERS, OPENERS, LexError, Token, alternatives, token_at
 
 CHAIN_OPERATORS = frozenset({"+", "*", "/", "|", "UNION"})  # left-associative chains the engine handles in O(n²)
 PATTERN_SEPARATORS = frozenset({".", ";", ","})
