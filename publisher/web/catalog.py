@@ -323,18 +323,4 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
     return router
 
 
-def install(app, release: Release, settings: Settings) -> None:
-    """Register /catalog and /.well-known/void, and announce both on the landing page's headers."""
-    app.include_router(catalog_router(release, settings))
-    announce = (f'<{Minter(settings.base_uri).void_document}>; rel="describedby"; type="text/turtle", '
-                f'<{Minter(settings.base_uri).catalog}>; rel="alternate"; type="application/rdf+xml"')
-
-    @app.middleware("http")
-    async def link_void(request: Request, call_next):
-        response = await call_next(request)
-        if request.url.path == "/" and "link" not in response.headers:
-            response.headers["Link"] = announce
-        return response
-
-
-__all__ = ["RDF_FORMATS", "catalog_router", "install", "choose_format", "choose_profile", "page_graph"]
+__all__ = ["RDF_FORMATS", "catalog_router", "choose_format", "choose_profile", "page_graph"]

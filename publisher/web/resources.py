@@ -31,7 +31,7 @@ from .errors import error_reply
 from .i18n import LANGUAGES
 from .pages import alternates, render_landing, render_resource
 
-__all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_documents", "wrap_outermost"]
+__all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_documents"]
 
 Headers = list[tuple[bytes, bytes]]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -347,7 +347,7 @@ class Dereferencer:
 
 
 class DereferencingMiddleware:
-    """Plain ASGI, the outermost layer of the app: refuses an over-long Accept or Accept-Language
+    """Plain ASGI in front of FastAPI (app.Site lists the layers): refuses an over-long Accept or Accept-Language
     (431), answers the Dereferencer's paths itself, and passes everything else to the app, a HEAD
     as a GET whose body is dropped, so every route that answers GET answers HEAD with the very same
     status and headers (Content-Length, ETag, 304, 412, 206 …), whatever methods it registered."""
@@ -395,12 +395,3 @@ def too_long_reply(scope) -> tuple[int, Headers, bytes] | None:
     return 431, [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                  (b"cache-control", b"no-store"), *COMMON], body
 
-
-def wrap_outermost(app, dereferencer: Dereferencer) -> None:
-    """Put the DereferencingMiddleware outside every other middleware, whenever those are added.
-
-    Starlette builds its middleware stack on the first request; wrapping that build keeps the hot
-    path free of the (per-request costly) HTTP middlewares that other routes may register.
-    """
-    build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: DereferencingMiddleware(build(), dereferencer)

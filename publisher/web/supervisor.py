@@ -329,7 +329,7 @@ class Supervisor:
         server = ServingServer(self.config)
         server.ready = ready
         signal.signal(signal.SIGUSR1, server.request_retirement)  # the supervisor: the copy is ready
-        front = self.config.app  # the AccessLog layer (serve.py)
+        site = self.config.app  # app.Site: its outermost layer, the access log, closes connections
         retiring = [False]
 
         async def drain() -> None:
@@ -348,8 +348,8 @@ class Supervisor:
             retiring[0] = True
             for listener in getattr(server, "servers", []):
                 listener.close()  # stop accepting now: the replacement takes the next connection
-            if hasattr(front, "closing"):
-                front.closing = True
+            if getattr(site, "access_log", None) is not None:
+                site.access_log.closing = True
             if why == RETIRED_MEMORY:  # memory is still growing: finish now
                 server.should_exit = True
             else:

@@ -1,7 +1,7 @@
 """/sparql outside FastAPI's routing: a plain ASGI layer that calls the endpoint directly.
 
 Starlette's request and response objects, FastAPI's router and its middleware stack cost more per
-request than a lookup query takes in Oxigraph. This layer sits outermost (like the Dereferencer):
+request than a lookup query takes in Oxigraph. This layer sits in front of the Dereferencer (app.Site):
 GET and HEAD with a query are answered straight from the ASGI scope (SparqlService.answer, the
 same code the routed handlers call); POST goes to the endpoint's own handler functions; errors get
 the app's error replies (errors.error_reply); every other request passes through.
@@ -18,7 +18,7 @@ from starlette.responses import Response
 from ..conneg import MAX_HEADER, oversized_header
 from ..errors import error_reply
 from .protocol import one_query
-from .service import Call
+from .service import Call, SparqlService
 
 PATH = "/sparql"
 
@@ -44,10 +44,11 @@ async def send_reply(send, reply, head: bool) -> None:
 
 
 class SparqlFastPath:
-    """Plain ASGI: `handlers` maps a method to `async (Request) -> Response`; `service` answers."""
+    """Plain ASGI in front of `app`: `service` answers, `service.handlers` maps a method to the
+    endpoint's `async (Request) -> Response`."""
 
-    def __init__(self, app, handlers: dict, service=None):
-        self.app, self.handlers, self.service = app, handlers, service
+    def __init__(self, app, service: SparqlService):
+        self.app, self.handlers, self.service = app, service.handlers, service
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] not in self.handlers:
@@ -60,7 +61,7 @@ class SparqlFastPath:
                 name, length = too_long
                 raise HTTPException(431, f"the {name.title()} header has {length} characters; this endpoint reads "
                                     f"at most {MAX_HEADER}: send a shorter list of what you accept")
-            if (method in ("GET", "HEAD") and self.service is not None and scope["query_string"]
+            if (method in ("GET", "HEAD") and scope["query_string"]
                     and await self._answer(scope, send, method)):
                 return
             request = Request(scope, receive)
@@ -84,8 +85,3 @@ class SparqlFastPath:
         await send_reply(send, reply, method == "HEAD")
         return True
 
-
-def wrap_sparql_outermost(app, handlers: dict, service=None) -> None:
-    """Put SparqlFastPath outside every other layer, whenever the middleware stack is built."""
-    build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: SparqlFastPath(build(), handlers, service)

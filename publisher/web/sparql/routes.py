@@ -15,8 +15,8 @@ from ...settings import Settings
 from ..pages import render_page as render_site_page
 from .config import SparqlConfig
 from .examples import examples
-from .fastpath import SparqlFastPath, wrap_sparql_outermost
 from .protocol import sparql_router
+from .service import SparqlService
 
 # installed by `make setup` (npm ci) from the project's package.json; served from our own origin
 YASGUI_DIR = Path(__file__).resolve().parents[3] / "node_modules" / "@zazuko" / "yasgui" / "build"
@@ -27,7 +27,9 @@ MAX_EDIT = 10_000
 
 
 def install_sparql(app: FastAPI, settings: Settings, release: Release, config: SparqlConfig,
-                   templates: Environment) -> None:
+                   templates: Environment) -> SparqlService:
+    """Register /sparql, YASGUI's files and the canned queries; the service answers the queries
+    (app.Site puts its fast path in front of the app)."""
     yasgui_dir = config.yasgui_dir or YASGUI_DIR
     has_yasgui = all((yasgui_dir / name).is_file() for name in YASGUI_FILES)
     examples_ = examples(settings.base_uri)
@@ -47,10 +49,6 @@ def install_sparql(app: FastAPI, settings: Settings, release: Release, config: S
 
     router, service = sparql_router(release, config, settings.base_uri, render_page)
     app.include_router(router)
-    wrap_sparql_outermost(app, service.handlers, service)
-    app.state.sparql = service
-    # the server puts this in front of the whole app too, ahead of FastAPI's own per-request work
-    app.state.sparql_front = lambda inner: SparqlFastPath(inner, service.handlers, service)
 
     @app.get("/static/yasgui/{name}")
     def yasgui_file(name: str) -> FileResponse:
@@ -62,3 +60,4 @@ def install_sparql(app: FastAPI, settings: Settings, release: Release, config: S
     from ..canned_routes import canned_router
 
     app.include_router(canned_router(release, service, settings.base_uri, templates))
+    return service
