@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_from(args)
         if args.command == "import-observations":
-            from .build.importer import import_observations
+            from .dataset.importer import import_observations
 
             result = import_observations(settings.data_dir, args.file, args.layout, source=args.source,
                                          indicator=args.indicator, status=args.status, output=args.output,
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {result.written} observations to {result.output}"
                   + (f" ({result.skipped} cells without a value left out)" if result.skipped else ""))
         elif args.command == "import":
-            from .build import national_import as ni
+            from .dataset import national_import as ni
 
             if args.importer == "scb":
                 done = ni.import_scb(settings.data_dir, args.municipalities, args.counties)
@@ -143,12 +143,12 @@ def main(argv: list[str] | None = None) -> int:
                 done = ni.import_covenant(settings.data_dir, args.file)
             print(f"wrote {done.rows} rows to {done.output}")
         elif args.command == "validate":
-            from .build.pipeline import check
+            from .dataset.pipeline import check
 
             result = check(settings)
             print(f"conforms: {result.violations} violations, {result.warnings} warnings")
         elif args.command == "build" or (args.command == "serve" and args.build):
-            from .build.pipeline import build
+            from .dataset.pipeline import build
 
             result = build(settings)
             print(f"built release {result.version}: {result.triples} triples, "

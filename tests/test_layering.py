@@ -1,4 +1,4 @@
-"""Data flows one way: publisher/build writes dist/, publisher/web only reads it; publisher/release,
+"""Data flows one way: publisher/dataset writes dist/, publisher/web only reads it; publisher/release,
 the format between them, imports neither."""
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ def imports_of(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize(("layer", "forbidden"), [("build", "web"), ("web", "build"),
-                                                  ("release", "build"), ("release", "web"),
+@pytest.mark.parametrize(("layer", "forbidden"), [("dataset", "web"), ("web", "dataset"),
+                                                  ("release", "dataset"), ("release", "web"),
                                                   # the static export reads the release through the web layer
-                                                  ("static", "build"), ("web", "static"), ("build", "static")])
+                                                  ("static", "dataset"), ("web", "static"), ("dataset", "static")])
 def test_build_and_web_never_import_each_other(layer, forbidden):
     files = sorted((PACKAGE / layer).glob("*.py"))
     assert files

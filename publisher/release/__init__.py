@@ -1,4 +1,4 @@
-"""The release format: what `publisher/build` writes into `dist/` and `publisher/web` reads from it.
+"""The release format: what `publisher/dataset` writes into `dist/` and `publisher/web` reads from it.
 
 Both halves import this package; it imports neither of them (tests/test_layering.py). It holds the
 release's definition: its file names, manifest, checksums and download list (`manifest.py`), the

@@ -58,7 +58,7 @@ def validate(store: ox.Store, shapes: Graph, ontology: Graph, base_uri: str,
              where: Callable[[str], str | None] = lambda iri: None) -> ValidationResult:
     """Check the data in `store`'s default graph against `shapes`; `where` names a resource's source line.
 
-    The shapes run set-at-a-time on the store (publisher/build/shacl_store.py, checked against
+    The shapes run set-at-a-time on the store (publisher/dataset/shacl_store.py, checked against
     pyshacl by the tests); a shapes graph using a SHACL feature that validator does not implement
     is run by pyshacl instead, on a copy of the data."""
     try:

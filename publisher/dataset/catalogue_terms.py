@@ -1,4 +1,4 @@
-"""The terms and controlled-vocabulary entries the catalogue uses (publisher.build.describe). Data only.
+"""The terms and controlled-vocabulary entries the catalogue uses (publisher.dataset.describe). Data only.
 
 Namespaces DCAT-AP needs beside rdflib's, the profile IRIs, the media types and EU file types of
 what the release offers for download, and the EU authority-table and ADMS concepts with the
