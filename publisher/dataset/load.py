@@ -125,11 +125,18 @@ def before(a: PartialDate, b: PartialDate) -> bool:
 
 
 def cross_check(data: SourceData) -> list[SourceProblem]:
-    problems: list[SourceProblem] = []
+    """What no single file can show: duplicate ids, references to nothing, and the rules that tie
+    records together (units, memberships, series), in that order."""
+    return [*_duplicates(data), *_dangling_references(data), *_organisation_rules(data),
+            *_membership_rules(data), *_publication_rules(data)]
 
-    def problem(record: Record, field: str, message: str, line: int | None = None) -> None:
-        problems.append(SourceProblem(record.file, line or record.lines.get(field, record.line),
-                                      field, message))
+
+def _problem(record: Record, field: str, message: str, line: int | None = None) -> SourceProblem:
+    return SourceProblem(record.file, line or record.lines.get(field, record.line), field, message)
+
+
+def _duplicates(data: SourceData) -> list[SourceProblem]:
+    problems: list[SourceProblem] = []
 
     def unique(records: list[Record], field: str, what: str) -> None:
         first: dict[str, Record] = {}
@@ -139,7 +146,7 @@ def cross_check(data: SourceData) -> list[SourceProblem]:
                 continue
             if value in first:
                 other = first[value]
-                problem(r, field, f"duplicate {what} {value!r} (also at {other.file}:{other.line})")
+                problems.append(_problem(r, field, f"duplicate {what} {value!r} (also at {other.file}:{other.line})"))
             else:
                 first[value] = r
 
@@ -152,7 +159,11 @@ def cross_check(data: SourceData) -> list[SourceProblem]:
     unique(data.publications, "id", "publication id")
     for scheme in data.schemes:
         unique(scheme["concepts"], "id", f"concept id in scheme {scheme['id']}")
+    return problems
 
+
+def _dangling_references(data: SourceData) -> list[SourceProblem]:
+    problems: list[SourceProblem] = []
     targets: dict[str, set[str]] = {
         "sources": set(data.by_id("sources")),
         "counties": set(data.by_id("counties")),
@@ -178,34 +189,45 @@ def cross_check(data: SourceData) -> list[SourceProblem]:
                   *data.schemes, *data.memberships, *data.publications, *data.imports.values()]
     for record in everything:
         check_refs(record)
+    return problems
 
+
+def _organisation_rules(data: SourceData) -> list[SourceProblem]:
+    problems = []
     for org in data.organisations:
         if (org["kind"] == "unit") != ("unit_of" in org.values):
-            problem(org, "unit_of", "an organisation of kind 'unit' needs `unit_of`, and only a unit has it")
+            problems.append(_problem(org, "unit_of",
+                                     "an organisation of kind 'unit' needs `unit_of`, and only a unit has it"))
         if org.get("unit_of") and org["unit_of"].ident == org["id"]:
-            problem(org, "unit_of", "an organisation cannot be a unit of itself")
+            problems.append(_problem(org, "unit_of", "an organisation cannot be a unit of itself"))
+    return problems
 
+
+def _membership_rules(data: SourceData) -> list[SourceProblem]:
+    problems = []
     organisations = data.by_id("organisations")
     seen: dict[tuple[str, ...], Record] = {}
     for m in data.memberships:
         member, org = m["member"].ident, m["organisation"].ident
         if member == org:
-            problem(m, "member", "an organisation cannot be a member of itself")
+            problems.append(_problem(m, "member", "an organisation cannot be a member of itself"))
         key = (member, org, m.get("id") or "")
         if key in seen:
-            problem(m, "member", f"{member} is already a member of {org} at line {seen[key].line}; "
-                    "give each membership a distinct `id`")
+            problems.append(_problem(m, "member", f"{member} is already a member of {org} at line "
+                                     f"{seen[key].line}; give each membership a distinct `id`"))
         seen[key] = m
         since, until = m.get("since"), m.get("until")
         if since and until and until.text < since.text:
-            problem(m, "until", f"ends ({until.text}) before it starts ({since.text})")
+            problems.append(_problem(m, "until", f"ends ({until.text}) before it starts ({since.text})"))
         founded = organisations.get(org, Record("", 0, {})).get("founded")
         if since and founded and before(since, founded):
-            problem(m, "since", f"{since.text} is before {org} was founded ({founded.text})")
-
-    publications = data.by_id("publications")
-    for p in data.publications:
-        series = p.get("in_series")
-        if series and publications.get(series.ident) and publications[series.ident]["kind"] != "series":
-            problem(p, "in_series", f"{series.ident!r} is not a publication of kind 'series'")
+            problems.append(_problem(m, "since", f"{since.text} is before {org} was founded ({founded.text})"))
     return problems
+
+
+def _publication_rules(data: SourceData) -> list[SourceProblem]:
+    publications = data.by_id("publications")
+    return [_problem(p, "in_series", f"{p['in_series'].ident!r} is not a publication of kind 'series'")
+            for p in data.publications
+            if (series := p.get("in_series")) and publications.get(series.ident)
+            and publications[series.ident]["kind"] != "series"]
