@@ -10,10 +10,13 @@ Keys are `Job.key()`, entries `Answer`s (service.py).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .service import Answer
+
+class Answer(Protocol):
+    """What the cache needs of an answer (service.Answer): its bytes."""
+
+    body: bytes
 
 ENTRY_OVERHEAD = 256  # bytes counted per entry beside its key and body
 LARGEST_SHARE = 8  # one answer may take at most 1/8 of the cache
