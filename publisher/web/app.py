@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..release.manifest import Release, downloads, open_release
 from ..settings import Settings
@@ -30,6 +30,16 @@ class Site(FastAPI):
     sparql: SparqlService
     log_requests: bool = False
     access_log: AccessLog | None = None  # the outermost layer, once built (the supervisor tells it to close)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An HTTP request goes straight into the stack below, once it is built: FastAPI's own
+        `__call__` (its telemetry hooks) is per-request work in front of the fast paths. Lifespan
+        events, and the first call that builds the stack, go through it."""
+        if scope["type"] == "http" and self.middleware_stack is not None:
+            scope["app"] = self
+            await self.middleware_stack(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
     def build_middleware_stack(self) -> ASGIApp:
         """Every layer, innermost first. Starlette calls this once, before the first request."""
