@@ -15,7 +15,7 @@ import time
 
 import pyoxigraph as ox
 
-from publisher.build.integrity import CONSTRAINTS, PREFIXES, _duplicates
+from publisher.dataset.integrity import CONSTRAINTS, PREFIXES, _duplicates
 
 W3C_IC12 = """SELECT DISTINCT ?obs1 WHERE {
   { SELECT ?obs1 ?obs2 (MIN(?equal) AS ?allEqual) WHERE {

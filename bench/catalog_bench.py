@@ -22,7 +22,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from publisher.build import pipeline  # noqa: E402
+from publisher.dataset import pipeline  # noqa: E402
 from publisher.settings import Settings  # noqa: E402
 
 N = 50

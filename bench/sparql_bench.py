@@ -171,7 +171,7 @@ def our_release(synthetic: Path, work: Path) -> tuple[Path, Path]:
     triples, so the server starts on a store of the benchmark's size exactly as in production.
     Returns the dist folder and one N-Triples file with those same triples, for the other servers.
     """
-    from publisher.build.store import STORE_DIR, write_store
+    from publisher.dataset.store import STORE_DIR, write_store
 
     dist = work / "dist"
     subprocess.run([str(BIN / "publisher"), "--root", str(ROOT), "--dist", str(dist), "build"], check=True,

@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_from(args)
         if args.command == "import-observations":
-            from .build.importer import import_observations
+            from .dataset.importer import import_observations
 
             result = import_observations(settings.data_dir, args.file, args.layout, source=args.source,
                                          indicator=args.indicator, status=args.status, output=args.output,
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {result.written} observations to {result.output}"
                   + (f" ({result.skipped} cells without a value left out)" if result.skipped else ""))
         elif args.command == "import":
-            from .build import national_import as ni
+            from .dataset import national_import as ni
 
             if args.importer == "scb":
                 done = ni.import_scb(settings.data_dir, args.municipalities, args.counties)
@@ -143,12 +143,12 @@ def main(argv: list[str] | None = None) -> int:
                 done = ni.import_covenant(settings.data_dir, args.file)
             print(f"wrote {done.rows} rows to {done.output}")
         elif args.command == "validate":
-            from .build.pipeline import check
+            from .dataset.pipeline import check
 
             result = check(settings)
             print(f"conforms: {result.violations} violations, {result.warnings} warnings")
         elif args.command == "build" or (args.command == "serve" and args.build):
-            from .build.pipeline import build
+            from .dataset.pipeline import build
 
             result = build(settings)
             print(f"built release {result.version}: {result.triples} triples, "
@@ -169,15 +169,15 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "load":
             return _load(settings, args)
         if args.command == "serve":
+            from .release.manifest import open_release
             from .web.base_check import mismatch_warning
-            from .web.release import open_release
             from .web.serve import serve
 
             release_base = open_release(settings.current_release).manifest.get("base_uri", "")
             warning = mismatch_warning(release_base, args.host, args.port, args.base_uri is not None, args.dev)
             if warning:
                 print(warning, file=sys.stderr, flush=True)
-            from .web.sparql_config import SparqlConfig, parse_extra_graph
+            from .web.sparql.config import SparqlConfig, parse_extra_graph
 
             sparql = SparqlConfig(workers=args.query_workers, timeout=args.query_timeout, max_rows=args.max_rows,
                                   per_client=args.per_client, memory_mb=args.query_memory_mb,
@@ -200,7 +200,7 @@ def _backend(args: argparse.Namespace):
     if not args.sparql_backend:
         return None
     from .errors import ConfigError
-    from .web.sparql_backend import BackendConfig
+    from .web.sparql.backend import BackendConfig
 
     try:
         return BackendConfig(args.sparql_backend, args.sparql_backend_engine)
@@ -211,8 +211,8 @@ def _backend(args: argparse.Namespace):
 def _load(settings: Settings, args: argparse.Namespace) -> int:
     import httpx
 
+    from .release.manifest import open_release
     from .store_load import GraphStore, load_release
-    from .web.release import open_release
 
     release = open_release(settings.current_release)
     auth = None

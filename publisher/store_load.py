@@ -15,7 +15,7 @@ graph of a release being served:
 5. releases beyond the `keep` newest are dropped from the register, then their graphs deleted.
 
 `publisher serve --sparql-backend` queries the graph of the release it serves, and only once
-the register lists it (sparql_backend). A release already registered with the right count is
+the register lists it (web/sparql/backend.py). A release already registered with the right count is
 not written again (its graph may be in use); it is only made `dcat:last`.
 """
 
@@ -30,12 +30,12 @@ import httpx
 import pyoxigraph as ox
 
 from .errors import ConfigError, PublisherError
+from .release.formats import BY_KEY, parsers
 from .release_graphs import DCAT, DCTERMS_ISSUED, OWL_VERSION_INFO, RDF_TYPE, SERIES, VOID_TRIPLES, release_graph
 
-NT = "application/n-triples"
+NT = BY_KEY["nt"].media_type
 READ_BACK = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
-PARSERS = {NT: ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE,
-           "application/rdf+xml": ox.RdfFormat.RDF_XML}
+PARSERS = parsers(("nt", "ttl", "rdf"))  # what READ_BACK asks for
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 

@@ -162,8 +162,3 @@ class Minter:
     def ontology(self) -> URIRef:
         return URIRef(f"{self.base_uri}def/")
 
-    def path_of(self, iri: str) -> str | None:
-        """The path of a dataset IRI relative to the base ('id/municipality/0136'), else None."""
-        if not iri.startswith(self.base_uri):
-            return None
-        return iri[len(self.base_uri) :].split("#", 1)[0]

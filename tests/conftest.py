@@ -50,7 +50,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def built(settings: Settings):
     """The real dataset, built once for the whole session."""
-    from publisher.build.pipeline import build
+    from publisher.dataset.pipeline import build
 
     return build(settings, progress=lambda _: None)
 

@@ -84,7 +84,7 @@ def test_vocabulary_page_and_rdf_download_links(page, live_server):
 
 def test_a_literal_with_a_script_end_tag_cannot_break_out_of_the_page(browser, private_settings, data_copy):
     """Synthetic test data: a name holding </script> and markup, built and served for real."""
-    from publisher.build.pipeline import build
+    from publisher.dataset.pipeline import build
 
     from .conftest import LiveServer
 

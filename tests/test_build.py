@@ -17,9 +17,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from publisher.build.dump import FORMATS, DumpMismatch
-from publisher.build.pipeline import build
-from publisher.build.verify import expected_triples, verify
+from publisher.dataset.dump import FORMATS, DumpMismatch
+from publisher.dataset.pipeline import build
+from publisher.dataset.verify import expected_triples, verify
 from publisher.errors import ValidationFailure
 from publisher.settings import Settings
 
@@ -83,7 +83,7 @@ def _build_in_subprocess(dist: Path, seed: str, one_core: bool = False) -> subpr
 
 def test_same_input_gives_byte_identical_dumps_across_processes(tmp_path: Path, built, settings):
     """Whatever the hash seed, and whether the build's steps ran side by side in forked processes
-    (publisher/build/side_by_side.py) or, on one core, one after the other."""
+    (publisher/dataset/side_by_side.py) or, on one core, one after the other."""
     first = _build_in_subprocess(tmp_path / "a", "1")
     second = _build_in_subprocess(tmp_path / "b", "4242", one_core=True)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr

@@ -60,7 +60,7 @@ def hostile_server(tmp_path_factory):
     from dataclasses import replace
     from pathlib import Path
 
-    from publisher.build.pipeline import build
+    from publisher.dataset.pipeline import build
     from publisher.settings import Settings
 
     from .conftest import BASE, ROOT, LiveServer

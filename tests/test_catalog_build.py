@@ -11,11 +11,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF
 
-from publisher.build import conformance
-from publisher.build.describe import PROFILES, SPDX
-from publisher.build.dump import FORMATS
-from publisher.build.pipeline import build
-from publisher.build.se_shapes import generate
+from publisher.dataset import conformance
+from publisher.dataset.describe import PROFILES, SPDX
+from publisher.dataset.dump import FORMATS
+from publisher.dataset.pipeline import build
+from publisher.dataset.se_shapes import generate
 from publisher.errors import ValidationFailure
 from publisher.namespaces import VOID
 
@@ -159,7 +159,7 @@ def test_generated_dcat_ap_se_shapes_are_up_to_date():
     bundle = json.loads((SE_DIR / "bundle.json").read_text(encoding="utf-8"))
     checked_in = (ROOT / "shapes" / "catalog" / "dcat-ap-se-3.0.1.ttl").read_text(encoding="utf-8")
     assert generate(bundle) == checked_in, (
-        "regenerate: python -m publisher.build.se_shapes ../shared/conformance/dcat-ap-se-3.0.1/bundle.json "
+        "regenerate: python -m publisher.dataset.se_shapes ../shared/conformance/dcat-ap-se-3.0.1/bundle.json "
         "shapes/catalog/dcat-ap-se-3.0.1.ttl")
 
 
@@ -236,8 +236,8 @@ def test_build_says_clearly_when_the_dcat_ap_shapes_are_absent(private_settings,
 
 
 def test_every_theme_and_publisher_type_the_loader_allows_has_a_label():
-    from publisher.build.describe import CONCEPT_LABELS, EU
-    from publisher.build.specs import ADMS_PUBLISHER_TYPES, EU_DATA_THEMES
+    from publisher.dataset.describe import CONCEPT_LABELS, EU
+    from publisher.dataset.specs import ADMS_PUBLISHER_TYPES, EU_DATA_THEMES
 
     assert len(EU_DATA_THEMES) == 13 and len(ADMS_PUBLISHER_TYPES) == 11
     for iri in [EU + "data-theme/" + t for t in EU_DATA_THEMES] + list(ADMS_PUBLISHER_TYPES):
@@ -250,7 +250,7 @@ def test_every_theme_and_publisher_type_the_loader_allows_has_a_label():
     ("access-right/PUBLIC", "access-right/OPEN", "access_rights"),
 ])
 def test_hand_kept_catalogue_fields_are_checked_by_the_loader(data_copy, old, new, field):
-    from publisher.build.load import load
+    from publisher.dataset.load import load
     from publisher.errors import SourceDataError
 
     path = data_copy / "dataset.yaml"

@@ -20,8 +20,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from publisher.build import conformance
-from publisher.build.describe import SPDX
+from publisher.dataset import conformance
+from publisher.dataset.describe import SPDX
 from publisher.uris import Minter
 from publisher.web.catalog import HYDRA, page_count, page_graph
 

@@ -16,7 +16,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from publisher.build.conformance import se_shapes
+from publisher.dataset.conformance import se_shapes
 
 from .conftest import ROOT
 

@@ -11,8 +11,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from publisher.build import conformance
-from publisher.build.describe import PROFILE_IRIS, SPDX
+from publisher.dataset import conformance
+from publisher.dataset.describe import PROFILE_IRIS, SPDX
 from publisher.namespaces import VOID
 
 from .conftest import BASE, ROOT

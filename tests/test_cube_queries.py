@@ -7,7 +7,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from publisher.build.downloads import QUERY_NAMES
+from publisher.dataset.downloads import QUERY_NAMES
 
 BASE = "http://127.0.0.1:8000/"
 

@@ -287,7 +287,7 @@ def test_query_page_has_the_cube_examples_and_they_match_the_slices(client):
     assert "Nyckeltal över tid för en kommun" in html and "Kommunerna rangordnade ett år" in html
     english = client.get("/sparql?lang=en", headers={"Accept": "text/html"}).text
     assert "Trend of one municipality" in english and "Ranking for a year" in english
-    from publisher.web.sparql_examples import examples
+    from publisher.web.sparql.examples import examples
 
     base = client.get("/dumps/manifest.json").json()["base_uri"]
     by_id = {e["id"]: e["query"] for e in examples(base)}

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, TIME
 
-from publisher.build.to_rdf import ontology_graph
+from publisher.dataset.to_rdf import ontology_graph
 from publisher.release.describe import describe, doc_key
 from publisher.release.labels import TERM_LABELS_FILE, TermLabels
 from publisher.release.page_models import href_of, page_model

@@ -18,8 +18,8 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from publisher.build.dump import FORMATS, canonical, jsonld_context, serialise
-from publisher.build.to_rdf import ontology_graph
+from publisher.dataset.dump import FORMATS, canonical, jsonld_context, serialise
+from publisher.dataset.to_rdf import ontology_graph
 from publisher.release.assemble import Assembler
 from publisher.release.describe import describe
 from publisher.release.documents import DOCUMENTS_FILE, RDF_FORMATS, DocumentReader

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from publisher.build.dump import FORMATS, DumpMismatch
-from publisher.build.verify import TripleDigest, verify_digest
+from publisher.dataset.dump import FORMATS, DumpMismatch
+from publisher.dataset.verify import TripleDigest, verify_digest
 
 EX = "http://example.org/"
 TRIPLES = [(URIRef(f"{EX}s{i}"), URIRef(f"{EX}p"), Literal(f"value {i}", lang="sv")) for i in range(50)]

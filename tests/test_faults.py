@@ -249,7 +249,7 @@ def test_a_full_disk_during_a_build_is_a_clear_error_and_publishes_nothing(setti
 def test_the_memory_cap_holds_for_all_serving_processes_together() -> None:
     """Three real processes of 150 MB each against a cap of 400 MB: the supervisor kills retiring
     ones, the largest first, until the rest fit; the current one is left to its own watchdog."""
-    from publisher.web.sparql_engine import QueryEngine
+    from publisher.web.sparql.engine import QueryEngine
     from publisher.web.supervisor import Child, Supervisor, pss_mb
 
     grow = "import sys, time; x = bytearray(int(sys.argv[1]) * 2**20); x[::4096] = b'x' * len(x[::4096]); " \

@@ -7,8 +7,8 @@ import shutil
 
 import httpx
 
+from publisher.release.manifest import open_release
 from publisher.web import health
-from publisher.web.release import open_release
 
 
 async def plain_app(scope, receive, send) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from publisher.build.importer import import_observations
-from publisher.build.load import load
-from publisher.build.observations import load_observations
+from publisher.dataset.importer import import_observations
+from publisher.dataset.load import load
+from publisher.dataset.observations import load_observations
 from publisher.errors import ConfigError, SourceDataError
 
 from .conftest import ROOT

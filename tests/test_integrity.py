@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from publisher.build.integrity import CONSTRAINTS, check_integrity
+from publisher.dataset.integrity import CONSTRAINTS, check_integrity
 from publisher.errors import ValidationFailure
 
 from .conftest import ROOT
@@ -151,7 +151,7 @@ def test_the_published_cube_satisfies_every_constraint(built, settings):
 
 
 def test_build_fails_with_exit_code_1_on_a_constraint_violation(private_settings, tmp_path: Path):
-    from publisher.build.pipeline import build
+    from publisher.dataset.pipeline import build
 
     ontology = tmp_path / "ontology"
     ontology.mkdir()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.build.load import load
+from publisher.dataset.load import load
 from publisher.errors import SourceDataError
 
 from .conftest import ROOT

@@ -18,9 +18,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS
 
-from publisher.build import national_import as ni
-from publisher.build.load import load
 from publisher.cli import main
+from publisher.dataset import national_import as ni
+from publisher.dataset.load import load
 from publisher.errors import ConfigError, SourceDataError
 
 from .conftest import BASE, ROOT, SHARED
@@ -355,7 +355,7 @@ def test_bad_national_input_is_a_file_line_error_and_nothing_is_published(data_c
 
 
 def test_a_bad_build_publishes_nothing(private_settings, data_copy):
-    from publisher.build.pipeline import build
+    from publisher.dataset.pipeline import build
 
     edit(data_copy / "municipalities.yaml", 'code: "0127"', 'code: "0199"')
     with pytest.raises(SourceDataError, match=r"data/municipalities.yaml:\d+: code:"):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from publisher.build.load import load
-from publisher.build.observations import Vocabulary, check_text, decode, load_observations
+from publisher.dataset.load import load
+from publisher.dataset.observations import Vocabulary, check_text, decode, load_observations
 from publisher.errors import SourceDataError
 
 from .conftest import ROOT
@@ -90,7 +90,7 @@ def test_bad_cases_are_all_collected():
 
 @pytest.mark.parametrize(("text", "expected"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
 def test_bad_file_is_reported_with_file_line_and_column(text, expected):
-    from publisher.build.observations import duplicates
+    from publisher.dataset.observations import duplicates
 
     obs, problems = check(text)
     problems += [str(p) for p in duplicates(obs)]
@@ -149,7 +149,7 @@ def test_duplicates_across_files_and_stray_files_are_reported(data_copy: Path):
 
 
 def test_build_refuses_bad_observations_with_exit_code_2(private_settings):
-    from publisher.build.pipeline import check
+    from publisher.dataset.pipeline import check
 
     (private_settings.data_dir / "observations" / "bad.csv").write_text(
         HEADER + "\n" + row(municipality="126", year="2021") + "\n", encoding="utf-8")  # synthetic

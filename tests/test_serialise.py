@@ -15,8 +15,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from bench.synthetic import generate
-from publisher.build.cube import cube_to_rdf
-from publisher.build.dump import (
+from publisher.dataset.cube import cube_to_rdf
+from publisher.dataset.dump import (
     FORMATS,
     DumpMismatch,
     ReleaseWriter,
@@ -27,10 +27,10 @@ from publisher.build.dump import (
     serialise,
     write_dumps,
 )
-from publisher.build.load import load
-from publisher.build.observations import load_observations
-from publisher.build.to_rdf import ontology_graph, to_rdf
-from publisher.build.verify import expected_triples, verify_file
+from publisher.dataset.load import load
+from publisher.dataset.observations import load_observations
+from publisher.dataset.to_rdf import ontology_graph, to_rdf
+from publisher.dataset.verify import expected_triples, verify_file
 from publisher.namespaces import bind_all
 from publisher.release.describe import describe
 from publisher.release.serialise import Unsupported, Writers

@@ -19,8 +19,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from publisher.build.shacl_store import StoreValidator, Unsupported, report_graph
-from publisher.build.validate import shapes_graph
+from publisher.dataset.shacl_store import StoreValidator, Unsupported, report_graph
+from publisher.dataset.validate import shapes_graph
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "tests" / "shape_examples"
@@ -83,10 +83,10 @@ def test_same_results_as_pyshacl_on_every_shape_example(path: Path):
 
 @cache
 def _real_graph() -> Graph:
-    from publisher.build.cube import cube_to_rdf
-    from publisher.build.load import load
-    from publisher.build.observations import load_observations
-    from publisher.build.to_rdf import to_rdf
+    from publisher.dataset.cube import cube_to_rdf
+    from publisher.dataset.load import load
+    from publisher.dataset.observations import load_observations
+    from publisher.dataset.to_rdf import to_rdf
 
     data = load(REPO / "data")
     graph = to_rdf(data, BASE, "test")
@@ -196,9 +196,9 @@ def test_the_report_has_one_result_per_finding():
 def test_a_violation_names_the_resource_the_shape_and_the_source_line():
     from rdflib.namespace import DCTERMS
 
-    from publisher.build.load import load
-    from publisher.build.to_rdf import ontology_graph, to_rdf
-    from publisher.build.validate import validate
+    from publisher.dataset.load import load
+    from publisher.dataset.to_rdf import ontology_graph, to_rdf
+    from publisher.dataset.validate import validate
 
     where: dict[str, str] = {}
     graph = to_rdf(load(REPO / "data"), BASE, "test", where)

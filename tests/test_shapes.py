@@ -8,7 +8,7 @@ Every node shape in shapes/ has two examples under tests/shape_examples/:
 
 The examples use the same relative-IRI convention as the shapes (``@prefix ks: <def/>``) and are
 parsed against the same base URI, and validation runs exactly as in the build
-(publisher.build.validate).
+(publisher.dataset.validate).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # the publisher package is used from the checkout, not installed
     sys.path.insert(0, str(REPO))
 
-from publisher.build.validate import shapes_graph  # noqa: E402
+from publisher.dataset.validate import shapes_graph  # noqa: E402
 
 SHAPES_DIR = REPO / "shapes"
 SHAPES_FILE = SHAPES_DIR / "klimatsamarbeten-shapes.ttl"

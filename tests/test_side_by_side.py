@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from publisher.build.side_by_side import Forked
+from publisher.dataset.side_by_side import Forked
 from publisher.errors import DumpMismatch
 
 

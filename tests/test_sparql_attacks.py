@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from publisher.web import net_fence
-from publisher.web.sparql_execute import execute
+from publisher.web.sparql.execute import execute
 
 from .sparql_support import start_server
 from .test_sparql_safety import Listener

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from publisher.web.sparql_backend_guard import names_dataset, query_form
-from publisher.web.sparql_backend_results import convert, fix_bnode_labels
-from publisher.web.sparql_guard import QueryRejected
+from publisher.web.sparql.backend_guard import names_dataset, query_form
+from publisher.web.sparql.backend_results import convert, fix_bnode_labels
+from publisher.web.sparql.guard import QueryRejected
 
 
 @pytest.mark.parametrize("query, form", [

@@ -19,9 +19,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from publisher.web.sparql_backend_guard import query_form
-from publisher.web.sparql_backend_results import accept_for, fix_bnode_labels
-from publisher.web.sparql_guard import QueryRejected
+from publisher.web.sparql.backend_guard import query_form
+from publisher.web.sparql.backend_results import accept_for, fix_bnode_labels
+from publisher.web.sparql.guard import QueryRejected
 
 from .conftest import BASE
 from .test_sparql_query_w3c import APPLICABLE, EMPTY, expected, run_http, same, solutions_key

@@ -110,7 +110,7 @@ def test_service_description_by_accept_and_page_for_browsers(url) -> None:
 
 
 def test_example_queries_on_the_page_all_run(url) -> None:
-    from publisher.web.sparql_examples import examples
+    from publisher.web.sparql.examples import examples
 
     for ex in examples("http://127.0.0.1:8000/"):
         r = httpx.get(url + "/sparql", params={"query": ex["query"]})

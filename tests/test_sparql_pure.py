@@ -7,9 +7,9 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from publisher.web.sparql_formats import choose
-from publisher.web.sparql_guard import Limits, QueryRejected, check_query, find_service, measure
-from publisher.web.sparql_results import SOLUTIONS, boolean_json, boolean_xml
+from publisher.web.sparql.formats import choose
+from publisher.web.sparql.guard import Limits, QueryRejected, check_query, find_service, measure
+from publisher.web.sparql.results import SOLUTIONS, boolean_json, boolean_xml
 
 RDFLIB_ACCEPT = "application/rdf+xml, application/sparql-results+xml"
 

@@ -7,7 +7,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from publisher.web.sparql_syntax import explain
+from publisher.web.sparql.syntax import explain
 
 
 def _parser_message(query: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from publisher.release_graphs import SERIES, release_graph
 from publisher.store_load import GraphStore, StoreLoadError, load_release
-from publisher.web.sparql_backend import RECHECK_SECONDS
+from publisher.web.sparql.backend import RECHECK_SECONDS
 
 pytestmark = pytest.mark.slow
 REGISTER = f"""SELECT ?g ?n ?last WHERE {{ GRAPH <{SERIES}> {{

@@ -10,7 +10,7 @@ import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, SKOS
 
-from publisher.build.term_labels import REVIEWED_FILE, load_term_labels, readable
+from publisher.dataset.term_labels import REVIEWED_FILE, load_term_labels, readable
 from publisher.errors import ConfigError
 from publisher.release.labels import TERM_LABELS_FILE, TermLabels, humanised, inverse_label, label_of
 from publisher.settings import VOCABULARIES_DIR

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import generate
-from publisher.build.cube import cube_to_rdf
-from publisher.build.dump import representations
-from publisher.build.load import load
-from publisher.build.observations import load_observations
-from publisher.build.pipeline import build
-from publisher.build.to_rdf import ontology_graph, to_rdf
+from publisher.dataset.cube import cube_to_rdf
+from publisher.dataset.dump import representations
+from publisher.dataset.load import load
+from publisher.dataset.observations import load_observations
+from publisher.dataset.pipeline import build
+from publisher.dataset.to_rdf import ontology_graph, to_rdf
 from publisher.release.assemble import Assembler, graph_from_ntriples
 from publisher.release.describe import HYDRA, Describer
 from publisher.release.documents import DOCUMENTS_FILE, RDF_FORMATS, DocumentReader
@@ -117,7 +117,7 @@ def test_observation_triples_are_what_the_minter_and_the_cube_model_say(tmp_path
     from rdflib.namespace import RDF, XSD
     from rdflib.plugins.serializers.nt import _nt_row
 
-    from publisher.build.cube import CUBE_ID, decimal_literal, ntriples, observation_triples
+    from publisher.dataset.cube import CUBE_ID, decimal_literal, ntriples, observation_triples
     from publisher.namespaces import QB, vocab
     from publisher.uris import Minter
 

@@ -23,6 +23,7 @@ from rdflib import Graph
 from .describe import Describer, Document
 from .documents import DocumentReader
 from .labels import TERM_LABELS_FILE, TermLabels
+from .manifest import CONTEXT
 from .page_models import page_model
 from .serialise import Writers
 from .uniform import FileIndex, triple_of
@@ -65,7 +66,7 @@ class Assembler:
                 ontology = graph_from_ntriples(self.release_dir / "ontology.nt")
                 index = FileIndex(self.reader, self.base_uri)
                 describer = Describer(data, ontology, self.base_uri, self.version, index)
-                context = json.loads((self.release_dir / "context.jsonld").read_text(encoding="utf-8"))
+                context = json.loads((self.release_dir / CONTEXT).read_text(encoding="utf-8"))
                 writers = Writers(describer.namespaces.namespaces(), context)
                 terms_file = self.release_dir / TERM_LABELS_FILE
                 self.terms = TermLabels.from_json(terms_file.read_bytes()) if terms_file.exists() else TermLabels()

@@ -31,8 +31,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+from .formats import BY_KEY
+
 DOCUMENTS_FILE = "pages/documents.sqlite"
-RDF_FORMATS = ("ttl", "jsonld", "rdf", "nt")
+RDF_FORMATS = tuple(BY_KEY)  # the keys, in the table's order
 PAGE, FIGURES = "page", "figures"
 SCHEMA_VERSION = "2"
 LINK_CHUNK = 100  # links stored together (a page lists PAGE_SIZE of them)

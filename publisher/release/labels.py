@@ -2,7 +2,7 @@
 
 Our own resources and terms carry their labels in the data and the vocabulary (ontology/). The
 terms of the vocabularies we reuse, and the EU code values the catalogue uses, take theirs from a
-`TermLabels` table that the build assembles (publisher/build/term_labels.py: English from the
+`TermLabels` table that the build assembles (publisher/dataset/term_labels.py: English from the
 vocabularies' own published label data, Swedish and what is missing from our one reviewed file,
 ontology/labels-of-reused-terms.yaml) and writes into the release (`pages/term-labels.json`).
 
@@ -38,7 +38,7 @@ FRAGMENTS: dict[str, tuple[str, str]] = {
     "temporal": ("Tidsperiod", "Time period"),
     "rights": ("Rättigheter", "Rights"),
     "checksum": ("Checksumma", "Checksum"),
-    # the components of the key-figure cube's structure (publisher/build/cube.py)
+    # the components of the key-figure cube's structure (publisher/dataset/cube.py)
     "indicator": ("Nyckeltal", "Indicator"),
     "municipality": ("Kommun", "Municipality"),
     "year": ("År", "Year"),

@@ -16,16 +16,15 @@ from urllib.parse import urlencode
 import httpx
 from fastapi import FastAPI
 
+from ..release.formats import BY_KEY
+from ..release.manifest import Release, downloads
 from ..settings import Settings
-from ..web.app import dump_rows
 from ..web.caching import strong_etag
 from ..web.catalog import CATALOG_ORDER, VOID_ORDER, catalog_router, page_count
-from ..web.conneg import BY_KEY
 from ..web.cube_data import release_name
 from ..web.documents import RDF_KEYS
 from ..web.dumps import dumps_router, media_type_of
 from ..web.i18n import LANGUAGES
-from ..web.release import Release
 from ..web.resources import Dereferencer, load_documents
 
 
@@ -54,7 +53,7 @@ def document_answers(release: Release) -> tuple[Iterator[Answer], dict[str, int]
     """Every representation the Dereferencer serves, and the page count of each document with more
     than one page. The answers are produced one at a time (a large release never sits in memory)."""
     documents = load_documents(release)
-    dereferencer = Dereferencer(release, documents, dump_rows(release))
+    dereferencer = Dereferencer(release, documents, downloads(release.files))
     reader = documents.reader
     pages: dict[str, int] = {}
 

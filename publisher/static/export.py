@@ -23,11 +23,11 @@ import shutil
 import time
 from pathlib import Path
 
+from ..release.manifest import Release, open_release
 from ..settings import Settings
 from ..web.caching import http_date
 from ..web.i18n import LANGUAGES
 from ..web.pages import render_error
-from ..web.release import Release, open_release
 from .capture import catalogue_answers, data_slices, document_answers, file_table
 from .common_headers import choice_maps
 from .nginx_conf import write_site_config

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from jinja2 import Environment
 
+from ..release.manifest import Release
 from .page_language import header_context
-from .release import Release
 from .search_routes import open_index
 
 

@@ -1,4 +1,5 @@
-"""FastAPI application factory: dereferencing and pages (resources.py) in front, the release's dumps."""
+"""The application: FastAPI's routes, and in front of them every layer a request passes, listed in
+one place (`Site.build_middleware_stack`). ARCHITECTURE.md draws the same path."""
 
 from __future__ import annotations
 
@@ -6,24 +7,64 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..release.manifest import Release, downloads, open_release
 from ..settings import Settings
-from .catalog import install as install_catalog
+from .access_log import AccessLog
+from .catalog import catalog_router
 from .dumps import dumps_router
+from .health import ReleaseLayer
 from .pages import TEMPLATES
-from .release import Release, open_release
-from .resources import Dereferencer, error_reply, load_documents, wrap_outermost
-from .sparql_config import SparqlConfig
+from .resources import Dereferencer, DereferencingMiddleware, error_reply, load_documents
+from .sparql.config import SparqlConfig
+from .sparql.fastpath import SparqlFastPath
+from .sparql.service import SparqlService
 
-FORMAT_LABELS = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}
+
+class Site(FastAPI):
+    """FastAPI with this site's own layers in front of its routes."""
+
+    release: Release
+    dereferencer: Dereferencer
+    sparql: SparqlService
+    log_requests: bool = False
+    access_log: AccessLog | None = None  # the outermost layer, once built (the supervisor tells it to close)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An HTTP request goes straight into the stack below, once it is built: FastAPI's own
+        `__call__` (its telemetry hooks) is per-request work in front of the fast paths. Lifespan
+        events, and the first call that builds the stack, go through it."""
+        if scope["type"] == "http" and self.middleware_stack is not None:
+            scope["app"] = self
+            await self.middleware_stack(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Every layer, innermost first. Starlette calls this once, before the first request."""
+        # FastAPI's own: ServerErrorMiddleware (a 500 for a bug) → ExceptionMiddleware (http_error: the
+        # negotiated error page) → the routes
+        app = super().build_middleware_stack()
+        # /, /id/…, /def/…, /doc/…, /sitemap.xml, /robots.txt: answered from precomputed documents before
+        # FastAPI's per-request work; for every route behind it, HEAD runs as GET and an over-long
+        # Accept gets 431
+        app = DereferencingMiddleware(app, self.dereferencer)
+        # /sparql straight from the ASGI scope (FastAPI's routing costs more than a lookup query takes);
+        # outside the dereferencer, whose HEAD-as-GET and 431 it does in its own way
+        app = SparqlFastPath(app, self.sparql)
+        # /healthz, and Release-Version on every answer, the fast paths' too
+        app = ReleaseLayer(app, self.release, self.sparql.store_path)
+        if self.log_requests:  # a serving process (serve.py): one line per request, whoever answered it
+            app = self.access_log = AccessLog(app)
+        return app
 
 
-def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAPI:
+def create_app(settings: Settings, sparql: SparqlConfig | None = None, log_requests: bool = False) -> Site:
     release = open_release(settings.current_release)
-    app = FastAPI(title="Klimatsamarbeten LOD", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.release = release
-    # /, /id/…, /def/…, /doc/…, /sitemap.xml, /robots.txt: precomputed answers, outside all middleware
-    wrap_outermost(app, Dereferencer(release, load_documents(release), dump_rows(release)))
+    app = Site(title="Klimatsamarbeten LOD", docs_url=None, redoc_url=None, openapi_url=None)
+    app.release, app.log_requests = release, log_requests
+    app.dereferencer = Dereferencer(release, load_documents(release), downloads(release.files))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -43,10 +84,10 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
     from .cube_data import cube_data_router  # /data/…: the statistics cube's slices
 
     app.include_router(cube_data_router(release))
-    install_catalog(app, release, settings)
-    from .sparql_routes import install_sparql  # /sparql, the query page, canned queries
+    app.include_router(catalog_router(release, settings))  # /catalog, /.well-known/void
+    from .sparql.routes import install_sparql  # /sparql, the query page, canned queries
 
-    install_sparql(app, settings, release, sparql or SparqlConfig(), TEMPLATES)
+    app.sparql = install_sparql(app, settings, release, sparql or SparqlConfig(), TEMPLATES)
     from .search_routes import search_router  # /search (HTML, JSON), the header box's autocomplete
 
     app.include_router(search_router(release, TEMPLATES))
@@ -57,15 +98,3 @@ def create_app(settings: Settings, sparql: SparqlConfig | None = None) -> FastAP
 
     app.include_router(accessibility_router(release, TEMPLATES))
     return app
-
-
-def dump_rows(release: Release) -> list[dict]:
-    rows = []
-    for name, info in release.files.items():
-        if name.endswith(".gz") or "/" in name:  # pages/… are the precomputed documents, not dumps
-            continue
-        suffix = name.rsplit(".", 1)[-1]
-        gz = release.files.get(name + ".gz")
-        rows.append({"name": name, "format": FORMAT_LABELS.get(suffix, suffix), **info,
-                     "gz": name + ".gz" if gz else None, "gz_bytes": gz["bytes"] if gz else None})
-    return rows

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from ..release.cube import INDICATOR_SCHEME
 from ..uris import Minter
 
 QUERIES_DIR = Path(__file__).parent / "queries"
@@ -32,7 +33,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _YEAR_RE = re.compile(r"^[0-9]{4}$")
 _CODE_RE = re.compile(r"^[0-9]{4}$")
 _INDICATOR_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-INDICATOR_SCHEME = "nyckeltal"
 MARKER = "# PARAMETERS"
 
 

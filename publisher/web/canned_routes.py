@@ -17,13 +17,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
+from ..release.manifest import Release
 from ..uris import Minter
 from .caching import conditional_response, strong_etag, validator_headers
 from .canned import CannedQuery, ParameterError, load_queries, spreadsheet_safe
 from .conneg import negotiate
 from .pages import render_page
-from .release import Release
-from .sparql import CORS, SparqlService
+from .sparql.service import CORS, SparqlService
 
 SUFFIXES = {"csv": "text/csv", "json": "application/json", "html": "text/html"}
 
@@ -68,14 +68,14 @@ def canned_router(release: Release, service: SparqlService, base_uri: str, templ
         except ParameterError as exc:
             raise HTTPException(400, str(exc), headers=CORS) from None
         accept = "text/csv" if media_type == "text/csv" else "application/sparql-results+json"
-        job = {"query": text, "accept": accept, "base_iri": base_uri}  # <def/> etc. resolve against the base
-        reply = await service.run(request.client.host if request.client else "unknown", job,
-                                  service.config.timeout)
-        truncated = reply["truncated"]
+        job = service.job(text, accept=accept, base_iri=base_uri)  # <def/> etc. resolve against the base
+        answer = await service.run(request.client.host if request.client else "unknown", job,
+                                   service.config.timeout)
+        truncated = answer.truncated
         if media_type == "text/csv":
-            body, content_type = spreadsheet_safe(reply["body"]), "text/csv; charset=utf-8"
+            body, content_type = spreadsheet_safe(answer.body), "text/csv; charset=utf-8"
         else:
-            doc = json.loads(reply["body"])
+            doc = json.loads(answer.body)
             columns = doc["head"]["vars"]
             rows = [[_cell(b.get(c)) for c in columns] for b in doc["results"]["bindings"]]
             if media_type == "application/json":

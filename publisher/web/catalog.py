@@ -8,7 +8,8 @@ Swedish portal fetches) or `*/*`, the answer is RDF/XML. An unknown profile or f
 
 The build wrote each profile's whole catalogue into the release; this module only pages it
 (Hydra `PartialCollectionView` with `hydra:next`/`hydra:previous`, `?page=N`,
-`catalog_page_size` datasets a page) and serialises the page.
+`catalog_page_size` datasets a page) and serialises the page. The VoID description is served as
+the build wrote it, byte for byte.
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ from rdflib.namespace import DCAT, RDF, XSD
 from starlette.exceptions import HTTPException
 
 from ..release.catalogue_page import catalogue_model
+from ..release.formats import BY_KEY, RDF_FORMATS, RdfFormat, format_for
 from ..release.labels import TERM_LABELS_FILE, TermLabels
+from ..release.manifest import CONTEXT, Release
 from ..settings import Settings
 from ..uris import Minter
 from .caching import conditional_response, strong_etag, validator_headers
-from .conneg import BY_KEY, RDF_FORMATS, RdfFormat, format_for, negotiate, split_list
+from .conneg import negotiate, split_list
 from .pages import render_page
-from .release import Release
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 CATALOG_ORDER = ("rdf", "ttl", "jsonld", "nt")  # RDF/XML first: what a portal gets without asking
@@ -191,17 +193,8 @@ def _sorted_arrays(value):
 # --- the routes ------------------------------------------------------------------------------
 
 
-def catalog_router(release: Release, settings: Settings) -> APIRouter:
-    router = APIRouter()
-    minter = Minter(settings.base_uri)
-    info = release.manifest.get("catalog") or {}
-    profiles = {token: p["uri"] for token, p in info.get("profiles", {}).items()}
-    default = info.get("default_profile", "dcat-ap-se")
-    context = {}
-    if release.file("context.jsonld") and release.file("context.jsonld").exists():
-        context = json.loads(release.file("context.jsonld").read_text(encoding="utf-8"))["@context"]
-    context = {**context, "hydra": str(HYDRA), "spdx": "http://spdx.org/rdf/terms#",
-               "dcatap": "http://data.europa.eu/r5r/"}
+def profile_graphs(release: Release, info: dict) -> dict[str, Graph]:
+    """Each profile's whole catalogue as the build wrote it (N-Triples): what the pages are cut from."""
 
     def load(stem: str) -> Graph:
         path = release.file(f"{stem}.nt")
@@ -209,30 +202,33 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
             raise HTTPException(404, f"this release has no {stem}")
         return Graph().parse(path, format="nt")
 
-    graphs = {token: load(p["stem"]) for token, p in info.get("profiles", {}).items()}
+    return {token: load(p["stem"]) for token, p in info.get("profiles", {}).items()}
 
-    @lru_cache(maxsize=256)
-    def render(profile: str, page: int, key: str, params: tuple) -> bytes:
-        g = page_graph(graphs[profile], minter.catalog, page, settings.catalog_page_size, minter,
-                       dict(params))
-        return serialise(g, BY_KEY[key], context)
 
-    @lru_cache(maxsize=8)
-    def render_void(key: str) -> bytes:
-        return serialise(load(info.get("void", "void")), BY_KEY[key], context)
+def respond(request: Request, release: Release, body: bytes, fmt: RdfFormat, extra: dict[str, str],
+            vary: Iterable[str]) -> Response:
+    etag = strong_etag(body)
+    headers = {**validator_headers(etag, release.last_modified, vary), **extra,
+               "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
+    conditional = conditional_response(request.headers, etag, release.last_modified, headers)
+    if conditional is not None:
+        return conditional
+    return Response(body, media_type=fmt.content_type, headers=headers)
 
-    def respond(request: Request, body: bytes, fmt: RdfFormat, extra: dict[str, str],
-                vary: Iterable[str]) -> Response:
-        etag = strong_etag(body)
-        headers = {**validator_headers(etag, release.last_modified, vary), **extra,
-                   "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
-        conditional = conditional_response(request.headers, etag, release.last_modified, headers)
-        if conditional is not None:
-            return conditional
-        return Response(body, media_type=fmt.content_type, headers=headers)
 
-    def link(*items: tuple[str, str]) -> str:
-        return ", ".join(f'<{target}>; rel="{rel}"' for target, rel in items)
+def wants_html(request: Request) -> bool:
+    """A browser: HTML preferred over every RDF format, and no `_mediatype` or `_profile` asked."""
+    q = request.query_params
+    if "_mediatype" in q or "_profile" in q or not request.headers.get("accept"):
+        return False  # a portal asking without Accept gets RDF/XML, as before
+    offers = [BY_KEY[k].media_type for k in CATALOG_ORDER] + ["text/html"]
+    return negotiate(request.headers.get("accept"), offers) == "text/html"
+
+
+def html_catalogue(release: Release, settings: Settings, graphs: dict[str, Graph], profiles: dict[str, str],
+                   default: str):
+    """The /catalog page a browser gets: `(request) -> Response`."""
+    minter = Minter(settings.base_uri)
 
     @lru_cache(maxsize=1)
     def html_model() -> dict:
@@ -242,14 +238,6 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
         terms = TermLabels.from_json(terms_file.read_bytes()) if terms_file and terms_file.exists() else TermLabels()
         return catalogue_model(graphs[default], minter.catalog, settings.base_uri, terms)
 
-    def wants_html(request: Request) -> bool:
-        """A browser: HTML preferred over every RDF format, and no `_mediatype` or `_profile` asked."""
-        q = request.query_params
-        if "_mediatype" in q or "_profile" in q or not request.headers.get("accept"):
-            return False  # a portal asking without Accept gets RDF/XML, as before
-        offers = [BY_KEY[k].media_type for k in CATALOG_ORDER] + ["text/html"]
-        return negotiate(request.headers.get("accept"), offers) == "text/html"
-
     def catalog_page(request: Request) -> Response:
         rdf_links = [{"profile": token, "format": BY_KEY[k].label, "media_type": BY_KEY[k].media_type,
                       "href": f"/catalog?_profile={token}&_mediatype={quote(BY_KEY[k].media_type, safe='/')}"}
@@ -258,10 +246,7 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
         # the same bytes for every request in one language, so a static copy can hold it
         body = render_page("catalog.html", request, keep_query=False, catalog=html_model(), rdf_links=rdf_links)
         etag = strong_etag(body)
-        alternates = ", ".join(
-            f'<{minter.catalog_with({"_profile": token, "_mediatype": BY_KEY[k].media_type})}>; rel="alternate"; '
-            f'type="{BY_KEY[k].media_type}"; profile="{iri}"' for token, iri in sorted(profiles.items())
-            for k in CATALOG_ORDER)
+        alternates = alternate_links(minter, profiles)
         headers = {**validator_headers(etag, release.last_modified, ("Accept", "Accept-Profile", "Accept-Language")),
                    "Content-Profile": f"<{profiles[default]}>", "Link": alternates,
                    "X-Content-Type-Options": "nosniff"}
@@ -270,6 +255,80 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
             return conditional
         return Response(body, media_type="text/html; charset=utf-8", headers=headers)
 
+    return catalog_page
+
+
+def page_context(release: Release) -> dict:
+    """The JSON-LD context of a catalogue page: the release's, with Hydra's, SPDX's and DCAT-AP's prefixes."""
+    context = {}
+    if release.file(CONTEXT) and release.file(CONTEXT).exists():
+        context = json.loads(release.file(CONTEXT).read_text(encoding="utf-8"))["@context"]
+    return {**context, "hydra": str(HYDRA), "spdx": "http://spdx.org/rdf/terms#",
+            "dcatap": "http://data.europa.eu/r5r/"}
+
+
+def link(*items: tuple[str, str]) -> str:
+    return ", ".join(f'<{target}>; rel="{rel}"' for target, rel in items)
+
+
+def alternate_links(minter: Minter, profiles: dict[str, str], but: tuple[str, str] | None = None) -> str:
+    """Link header entries for the catalogue in every profile and RDF format (except `but`)."""
+    return ", ".join(
+        f'<{minter.catalog_with({"_profile": token, "_mediatype": BY_KEY[k].media_type})}>; rel="alternate"; '
+        f'type="{BY_KEY[k].media_type}"; profile="{iri}"'
+        for token, iri in sorted(profiles.items()) for k in CATALOG_ORDER if (token, k) != but)
+
+
+def negotiated(request: Request, profiles: dict[str, str], default: str) -> tuple[str, RdfFormat]:
+    """The profile and RDF format a request asks for, or 406."""
+    q = request.query_params
+    profile = choose_profile(q.get("_profile"), request.headers.get("accept-profile"), profiles, default)
+    if profile is None:
+        raise HTTPException(406, "unknown profile; this catalogue has the profiles "
+                            + ", ".join(f"{t} <{iri}>" for t, iri in profiles.items()))
+    fmt = choose_format(q.get("_mediatype"), request.headers.get("accept"), CATALOG_ORDER)
+    if fmt is None:
+        raise HTTPException(406, "the catalogue is available as "
+                            + ", ".join(BY_KEY[k].media_type for k in CATALOG_ORDER))
+    return profile, fmt
+
+
+def page_number(raw_page: str, pages: int) -> int:
+    """?page=N as a number, 400 if it is not a positive whole number, 404 past the last page."""
+    if not re.fullmatch(r"[0-9]{1,7}", raw_page) or int(raw_page) < 1:
+        raise HTTPException(400, f"page must be a positive whole number, not {raw_page[:20]!r}")
+    page = int(raw_page)
+    if page > pages:
+        raise HTTPException(404, f"the catalogue has {pages} page(s)")
+    return page
+
+
+def catalog_router(release: Release, settings: Settings) -> APIRouter:
+    router = APIRouter()
+    minter = Minter(settings.base_uri)
+    info = release.manifest.get("catalog") or {}
+    profiles = {token: p["uri"] for token, p in info.get("profiles", {}).items()}
+    default = info.get("default_profile", "dcat-ap-se")
+    context = page_context(release)
+
+    graphs = profile_graphs(release, info)
+
+    @lru_cache(maxsize=256)
+    def render(profile: str, page: int, key: str, params: tuple) -> bytes:
+        g = page_graph(graphs[profile], minter.catalog, page, settings.catalog_page_size, minter,
+                       dict(params))
+        return serialise(g, BY_KEY[key], context)
+
+    @lru_cache(maxsize=8)
+    def void_bytes(key: str) -> bytes:
+        """The VoID description as the build wrote it in this format."""
+        path = release.file(f"{info.get('void', 'void')}.{key}")
+        if path is None or not path.exists():
+            raise HTTPException(404, "this release has no VoID description")
+        return path.read_bytes()
+
+    catalog_page = html_catalogue(release, settings, graphs, profiles, default)
+
     @router.api_route("/catalog", methods=["GET", "HEAD"])
     def catalog(request: Request) -> Response:
         if not graphs:
@@ -277,34 +336,18 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
         if wants_html(request) and default in graphs:
             return catalog_page(request)
         q = request.query_params
-        profile = choose_profile(q.get("_profile"), request.headers.get("accept-profile"), profiles, default)
-        if profile is None:
-            raise HTTPException(406, "unknown profile; this catalogue has the profiles "
-                                + ", ".join(f"{t} <{iri}>" for t, iri in profiles.items()))
-        fmt = choose_format(q.get("_mediatype"), request.headers.get("accept"), CATALOG_ORDER)
-        if fmt is None:
-            raise HTTPException(406, "the catalogue is available as "
-                                + ", ".join(BY_KEY[k].media_type for k in CATALOG_ORDER))
-        raw_page = q.get("page", "1")
-        if not re.fullmatch(r"[0-9]{1,7}", raw_page) or int(raw_page) < 1:
-            raise HTTPException(400, f"page must be a positive whole number, not {raw_page[:20]!r}")
-        page = int(raw_page)
+        profile, fmt = negotiated(request, profiles, default)
         total = len(set(graphs[profile].objects(minter.catalog, DCAT.dataset)))
-        if page > page_count(total, settings.catalog_page_size):
-            raise HTTPException(404, f"the catalogue has {page_count(total, settings.catalog_page_size)} page(s)")
+        page = page_number(q.get("page", "1"), page_count(total, settings.catalog_page_size))
         params = tuple(sorted((k, q[k]) for k in ("_profile", "_mediatype") if k in q))
         body = render(profile, page, fmt.key, params)
-        alternates = ", ".join(
-            f'<{minter.catalog_with({"_profile": token, "_mediatype": BY_KEY[k].media_type})}>; rel="alternate"; '
-            f'type="{BY_KEY[k].media_type}"; profile="{iri}"'
-            for token, iri in sorted(profiles.items()) for k in CATALOG_ORDER
-            if (token, k) != (profile, fmt.key))
+        alternates = alternate_links(minter, profiles, but=(profile, fmt.key))
         headers = {
             "Content-Profile": f"<{profiles[profile]}>",
             "Link": link((profiles[profile], "profile"), (str(minter.void_document), "describedby"))
             + ", " + alternates,
         }
-        return respond(request, body, fmt, headers, VARY)
+        return respond(request, release, body, fmt, headers, VARY)
 
     @router.api_route("/.well-known/void", methods=["GET", "HEAD"])
     def void(request: Request) -> Response:
@@ -313,24 +356,10 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
         if fmt is None:
             raise HTTPException(406, "the VoID description is available as "
                                 + ", ".join(BY_KEY[k].media_type for k in VOID_ORDER))
-        return respond(request, render_void(fmt.key), fmt,
+        return respond(request, release, void_bytes(fmt.key), fmt,
                        {"Link": link((str(minter.catalog), "related"))}, ("Accept",))
 
     return router
 
 
-def install(app, release: Release, settings: Settings) -> None:
-    """Register /catalog and /.well-known/void, and announce both on the landing page's headers."""
-    app.include_router(catalog_router(release, settings))
-    announce = (f'<{Minter(settings.base_uri).void_document}>; rel="describedby"; type="text/turtle", '
-                f'<{Minter(settings.base_uri).catalog}>; rel="alternate"; type="application/rdf+xml"')
-
-    @app.middleware("http")
-    async def link_void(request: Request, call_next):
-        response = await call_next(request)
-        if request.url.path == "/" and "link" not in response.headers:
-            response.headers["Link"] = announce
-        return response
-
-
-__all__ = ["RDF_FORMATS", "catalog_router", "install", "choose_format", "choose_profile", "page_graph"]
+__all__ = ["RDF_FORMATS", "catalog_router", "choose_format", "choose_profile", "page_graph"]

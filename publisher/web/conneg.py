@@ -1,4 +1,4 @@
-"""Content negotiation: an RFC 9110 Accept parser and the one table of RDF media types.
+"""Content negotiation: an RFC 9110 Accept parser over the release's one table of RDF formats.
 
 Pure functions, no I/O. `negotiate(accept, offers)` follows RFC 9110 §12.5.1: lists, parameters,
 quoted strings (a comma or semicolon inside quotes belongs to the value), q-values (q=0 means "not
@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
+
+from ..release.formats import RDF_FORMATS, RdfFormat
+from ..release.formats import format_for as format_for  # negotiation looks formats up by media type
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _RANGE_RE = re.compile(rf"^\s*({_TOKEN})/({_TOKEN})\s*$")
@@ -223,30 +225,7 @@ def negotiate(header: str | None, offers: Sequence[str]) -> str | None:
     return max(scored)[1]
 
 
-# --- the one table of RDF formats ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RdfFormat:
-    key: str  # also the file suffix and the ?format= value
-    media_type: str  # canonical, as sent in Content-Type
-    aliases: tuple[str, ...]  # other media types clients ask for
-    rdflib: str  # rdflib serializer / parser name
-    label: str
-    charset: bool  # textual format: add "; charset=utf-8"
-
-    @property
-    def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
-
-
-RDF_FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("ttl", "text/turtle", ("application/x-turtle", "application/turtle"), "turtle", "Turtle", True),
-    RdfFormat("jsonld", "application/ld+json", ("application/json",), "json-ld", "JSON-LD", False),
-    RdfFormat("rdf", "application/rdf+xml", ("application/xml", "text/xml"), "xml", "RDF/XML", False),
-    RdfFormat("nt", "application/n-triples", ("text/plain",), "nt", "N-Triples", True),
-)
-BY_KEY = {f.key: f for f in RDF_FORMATS}
+# --- offering the RDF formats (the table: release/formats.py) -------------------------------
 
 
 def rdf_offers(formats: Sequence[RdfFormat] = RDF_FORMATS, with_aliases: bool = True) -> list[str]:
@@ -255,13 +234,6 @@ def rdf_offers(formats: Sequence[RdfFormat] = RDF_FORMATS, with_aliases: bool = 
     if with_aliases:
         offers += [a for f in formats for a in f.aliases]
     return offers
-
-
-def format_for(media_type: str) -> RdfFormat | None:
-    for f in RDF_FORMATS:
-        if media_type == f.media_type or media_type in f.aliases:
-            return f
-    return None
 
 
 # --- languages (Accept-Language, RFC 9110 §12.5.4 with RFC 4647 lookup) ----------------------

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from ..release.manifest import Release
 from .caching import conditional_response, strong_etag, validator_headers
-from .release import Release
 
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")

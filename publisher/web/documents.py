@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from ..release.assemble import Assembler
 from ..release.documents import DOCUMENTS_FILE, DocumentReader
+from ..release.formats import BY_KEY
+from ..release.manifest import CUBE, SITE, Release
 from .caching import strong_etag
-from .conneg import BY_KEY
-from .release import Release
 
 RDF_KEYS = ("ttl", "jsonld", "rdf", "nt")  # the order of the alternates we list
 SUFFIXES = ("html", *RDF_KEYS)
@@ -76,12 +76,12 @@ class Documents:
 
 def load_documents(release: Release) -> Documents:
     def read(name: str, default):
-        path = release.path / "pages" / name
+        path = release.path / name
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
 
-    site = read("site.json", {"networks": [], "municipalities": [], "schemes": [], "publications": []})
+    site = read(SITE, {"networks": [], "municipalities": [], "schemes": [], "publications": []})
     site.pop("documents", None)  # every key: the sitemap reads them from the documents file instead
     base_uri = release.manifest.get("base_uri", "")
     reader = DocumentReader(release.path / DOCUMENTS_FILE)
-    return Documents(release.version, base_uri, reader, site, cube=read("cube.json", {"downloads": [], "queries": []}),
+    return Documents(release.version, base_uri, reader, site, cube=read(CUBE, {"downloads": [], "queries": []}),
                      assembler=Assembler(release.path, base_uri, release.version, reader))

@@ -32,8 +32,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from ..release.manifest import Release
 from .caching import DEFAULT_CACHE_CONTROL, conditional_response, strong_etag, validator_headers
-from .release import Release
 
 COMMON = {"X-Content-Type-Options": "nosniff", "Access-Control-Allow-Origin": "*",
           "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Range, Accept-Ranges, Repr-Digest"}

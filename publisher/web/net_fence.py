@@ -14,7 +14,7 @@ installed before the serving process starts any thread.
 
 With `publisher serve --sparql-backend` there is no engine in the process, and the process must
 reach the backend: the filter then also allows IPv4 and IPv6 sockets (`allow_tcp`), and what keeps
-requests to the one configured address is the forwarding code itself (sparql_backend).
+requests to the one configured address is the forwarding code itself (sparql/backend.py).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class _Program(ctypes.Structure):
 
 def program(machine: str, allow_tcp: bool = False) -> list[tuple[int, int, int, int]]:
     """The filter for `machine` as (code, jump-if-true, jump-if-false, k) instructions. `allow_tcp`:
-    IPv4 and IPv6 sockets are allowed too (a SPARQL backend is reached over them; see sparql_backend)."""
+    IPv4 and IPv6 sockets are allowed too (a SPARQL backend is reached over them; see sparql/backend.py)."""
     arch, nr_socket, nr_uring, foreign = ARCHES[machine]
     deny = RET_ERRNO | errno.EACCES
     head = [

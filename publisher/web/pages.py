@@ -15,7 +15,8 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .conneg import BY_KEY, negotiate_language
+from ..release.formats import BY_KEY
+from .conneg import negotiate_language
 from .documents import RDF_KEYS
 from .formatting import FILTERS
 from .i18n import LANGUAGES, TEXT

@@ -23,6 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from ..release.manifest import Release
 from ..release.search_entries import KINDS
 from .reconcile_service import (
     BadRequest,
@@ -34,7 +35,6 @@ from .reconcile_service import (
     suggest_properties,
     suggest_types,
 )
-from .release import Release
 from .search_routes import open_index
 
 CORS = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}

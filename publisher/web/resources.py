@@ -31,15 +31,15 @@ from .errors import error_reply
 from .i18n import LANGUAGES
 from .pages import alternates, render_landing, render_resource
 
-__all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_documents", "wrap_outermost"]
+__all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_documents"]
 
 Headers = list[tuple[bytes, bytes]]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 COMPACTED = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"'  # what our JSON-LD is
-DOC_OFFERS = ("text/turtle", "text/html", "application/ld+json", "application/rdf+xml", "application/n-triples",
-              "application/xhtml+xml", "application/x-turtle", "application/turtle", "application/json",
-              "application/xml", "text/xml", "text/plain", COMPACTED)
-AVAILABLE = "text/html, text/turtle, application/ld+json, application/rdf+xml, application/n-triples"
+_RDF = rdf_offers(with_aliases=False)
+# server order for ties: Turtle, then the page, the other RDF formats, XHTML, every alias, compacted JSON-LD
+DOC_OFFERS = (_RDF[0], "text/html", *_RDF[1:], "application/xhtml+xml", *rdf_offers()[len(_RDF):], COMPACTED)
+AVAILABLE = ", ".join(["text/html", *_RDF])
 COMMON: Headers = [(b"x-content-type-options", b"nosniff"), (b"access-control-allow-origin", b"*"),
                    (b"access-control-expose-headers", b"ETag, Link, Location, Content-Location, Vary")]
 ALLOW = b"GET, HEAD, OPTIONS"
@@ -356,7 +356,7 @@ class Dereferencer:
 
 
 class DereferencingMiddleware:
-    """Plain ASGI, the outermost layer of the app: refuses an over-long Accept or Accept-Language
+    """Plain ASGI in front of FastAPI (app.Site lists the layers): refuses an over-long Accept or Accept-Language
     (431), answers the Dereferencer's paths itself, and passes everything else to the app, a HEAD
     as a GET whose body is dropped, so every route that answers GET answers HEAD with the very same
     status and headers (Content-Length, ETag, 304, 412, 206 …), whatever methods it registered."""
@@ -404,12 +404,3 @@ def too_long_reply(scope) -> tuple[int, Headers, bytes] | None:
     return 431, [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                  (b"cache-control", b"no-store"), *COMMON], body
 
-
-def wrap_outermost(app, dereferencer: Dereferencer) -> None:
-    """Put the DereferencingMiddleware outside every other middleware, whenever those are added.
-
-    Starlette builds its middleware stack on the first request; wrapping that build keeps the hot
-    path free of the (per-request costly) HTTP middlewares that other routes may register.
-    """
-    build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: DereferencingMiddleware(build(), dereferencer)

@@ -20,11 +20,11 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
+from ..release.manifest import Release
 from ..release.search_entries import KINDS
 from ..release.search_index import MATCH_NAMES, MAX_QUERY, SEARCH_FILE, Hit, SearchIndex, fold
 from .conneg import negotiate
 from .page_language import header_context
-from .release import Release
 
 STATIC = Path(__file__).resolve().parent / "static"
 SCRIPTS = ("search.js", "yasgui-a11y.js")  # our own scripts, served from our origin

@@ -5,11 +5,9 @@ from __future__ import annotations
 import uvicorn
 
 from ..settings import Settings
-from .access_log import AccessLog
 from .app import create_app
-from .health import ReleaseLayer
 from .http_limits import HeadLimits, limited_protocol
-from .sparql_config import SparqlConfig
+from .sparql.config import SparqlConfig
 from .supervisor import Supervisor, listening_socket
 
 
@@ -18,13 +16,10 @@ def serve(settings: Settings, host: str, port: int, sparql: SparqlConfig | None 
     """Serve until stopped; the exit code. `forwarded_allow_ips`: proxies (comma-separated addresses,
     `*` for any) whose X-Forwarded-For / X-Forwarded-Proto name the client; none by default."""
     sparql = sparql or SparqlConfig()
-    app = create_app(settings, sparql)
-    service = getattr(app.state, "sparql", None)
-    front = getattr(app.state, "sparql_front", None)
+    app = create_app(settings, sparql, log_requests=True)  # its layers: app.Site.build_middleware_stack
+    service = app.sparql
     head = HeadLimits(target_bytes=3 * sparql.max_query_length + 8 * 1024, head_seconds=header_timeout)
-    served = ReleaseLayer(front(app) if front else app, app.state.release,
-                          service.store_path if service else None)
-    config = uvicorn.Config(AccessLog(served), log_level="info", access_log=False,
+    config = uvicorn.Config(app, log_level="info", access_log=False,
                             proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or None,
                             loop="uvloop", http=limited_protocol(head),
                             timeout_graceful_shutdown=int(sparql.timeout) + 5)
@@ -32,7 +27,6 @@ def serve(settings: Settings, host: str, port: int, sparql: SparqlConfig | None 
     if sparql.backend is not None:  # no store here: the serving process only needs to reach the backend
         supervisor = Supervisor(sock, config, None, None, False, None, network=True)
         return supervisor.run()
-    supervisor = Supervisor(sock, config, service.engine if service else None,
-                            str(service.store_path) if service else None, sparql.memory_copy,
-                            service.quads if service else None, sparql.copy_first_below)
+    supervisor = Supervisor(sock, config, service.engine, str(service.store_path), sparql.memory_copy,
+                            service.quads, sparql.copy_first_below)
     return supervisor.run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uvicorn
 
-from .sparql_engine import RETIRED_SIGNAL
+from .sparql.engine import RETIRED_SIGNAL
 
 
 class ServingServer(uvicorn.Server):

@@ -7,7 +7,7 @@ The parent binds the listening socket, builds the app once, and forks one *servi
   from the on-disk store meanwhile), then forks a serving process that shares the copy
   (copy-on-write, so memory is not doubled) and retires the disk-backed one gracefully;
 - forks a replacement as soon as the serving process retires (a query passed its time limit, or
-  the memory cap was reached: see sparql_engine) or dies, and SIGKILLs a retiring process that
+  the memory cap was reached: see sparql/engine.py) or dies, and SIGKILLs a retiring process that
   is still there once its last query deadline (plus a grace period) has passed;
 - on SIGTERM/SIGINT stops the serving processes gracefully and exits.
 
@@ -34,7 +34,7 @@ import uvicorn
 
 from . import net_fence
 from .serving_server import ServingServer
-from .sparql_engine import PAGE, RETIRED_MEMORY, RETIRED_SIGNAL, WHO_BYTES, QueryEngine, running_on
+from .sparql.engine import PAGE, RETIRED_MEMORY, RETIRED_SIGNAL, WHO_BYTES, QueryEngine, running_on
 
 TICK = 0.05  # seconds between two looks at the serving processes
 GRACE = 1.0  # a query's deadline plus this, and its process is killed if it has not retired
@@ -134,7 +134,7 @@ class Supervisor:
     def _load_copy(self) -> None:
         import pyoxigraph as ox
 
-        from .sparql_execute import MEMORY_COPY_LOADED, load_memory_copy
+        from .sparql.execute import MEMORY_COPY_LOADED, load_memory_copy
 
         started = time.monotonic()
         try:
@@ -202,7 +202,7 @@ class Supervisor:
         return child.table is not None and any(d and d + GRACE < now for d in list(child.table)[1:])
 
     def _too_big(self, child: Child) -> bool:
-        """The backstop of the serving process's own memory watchdog (sparql_engine)."""
+        """The backstop of the serving process's own memory watchdog (sparql/engine.py)."""
         cap = self.engine.memory_mb if self.engine is not None else None
         if not cap:
             return False
@@ -329,7 +329,7 @@ class Supervisor:
         server = ServingServer(self.config)
         server.ready = ready
         signal.signal(signal.SIGUSR1, server.request_retirement)  # the supervisor: the copy is ready
-        front = self.config.app  # the AccessLog layer (serve.py)
+        site = self.config.app  # app.Site: its outermost layer, the access log, closes connections
         retiring = [False]
 
         async def drain() -> None:
@@ -348,8 +348,8 @@ class Supervisor:
             retiring[0] = True
             for listener in getattr(server, "servers", []):
                 listener.close()  # stop accepting now: the replacement takes the next connection
-            if hasattr(front, "closing"):
-                front.closing = True
+            if getattr(site, "access_log", None) is not None:
+                site.access_log.closing = True
             if why == RETIRED_MEMORY:  # memory is still growing: finish now
                 server.should_exit = True
             else:

@@ -1,0 +1,99 @@
+"""Precompute every representation of every document at build time, for the web layer to look up.
+
+Writes into the release, through the ReleaseWriter (so each file is in the manifest):
+- `pages/documents.sqlite` (`publisher/release/documents.py`): for every document key its
+  description in ttl, nt, jsonld and rdf, each verified by re-parsing with pyoxigraph like the
+  dumps, its page model (the web layer renders it in sv and en) and the statistics it shows;
+- `pages/site.json`: what the landing page, the sitemap and the 404 page list;
+- `pages/search.sqlite` (`publisher/release/search_index.py`): the search index.
+
+Documents are described, serialised, checked and written one at a time: the memory this takes
+does not grow with the number of documents.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+
+from rdflib import Graph
+
+from ..release.assemble import CONTEXT_FILE
+from ..release.describe import Describer, skipped_incoming
+from ..release.documents import DOCUMENTS_FILE, DocumentWriter, document_rows
+from ..release.labels import TERM_LABELS_FILE, TermLabels
+from ..release.manifest import SITE
+from ..release.page_models import page_model, site_model
+from ..release.serialise import Writers
+from ..release.uniform import MemoryIndex
+from .dump import FORMATS, ReleaseWriter, representations
+from .search import write_search_index
+from .side_by_side import Forked
+from .verify import expected_triples, verify
+
+FOLDER = "pages"
+
+
+def _json(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+
+def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, base_uri: str,
+                          version: str, context: dict, figures: dict[str, dict] | None = None,
+                          uniform: Sequence[tuple[str, list[tuple], str]] = (), terms: TermLabels | None = None) -> int:
+    """Write the documents file, the context graph and the site listing; returns the number of documents.
+
+    `uniform` holds the uniform resources (observations), not in `data`, as (key, own triples,
+    the same in N-Triples): their documents are assembled on request (publisher/release/assemble.py)
+    by the same Describer, from their triples and links written here."""
+    index = MemoryIndex(((key, triples) for key, triples, _ in uniform), base_uri, skipped_incoming(base_uri))
+    describer = Describer(data, ontology, base_uri, version, index if uniform else None)
+    keys = set(describer.keys) | set(index.own_triples)
+    writers = Writers(describer.namespaces.namespaces(), context)
+
+    def rows(part: Sequence[str]) -> Iterator[tuple[str, list]]:
+        memo: dict = {}  # labels of the terms already seen, shared by the page models
+        for key in part:
+            doc = describer.document(key)
+            payloads = representations(doc.graph, writers, context)
+            expected = expected_triples(doc.graph)
+            for fmt in FORMATS:
+                verify(payloads[fmt.suffix], fmt, expected, f"{DOCUMENTS_FILE}[{key}].{fmt.suffix}")
+            yield key, document_rows(key, payloads, page_model(doc, data, ontology, base_uri, keys, memo, terms),
+                                     (figures or {}).get(key))
+            if len(memo) > 50_000:
+                memo.clear()
+
+    ordered = list(describer.keys)
+    half = len(ordered) // 2  # the second half in a forked process (side_by_side), the first here meanwhile
+
+    def second_half() -> tuple[list, dict]:  # with the label fallbacks its page models took (listed by the build)
+        made = list(rows(ordered[half:]))
+        return made, (terms.fallbacks if terms is not None else {})
+
+    second = Forked("documents (second half)", second_half)
+    out = DocumentWriter(writer.path(DOCUMENTS_FILE))
+    try:
+        for key, document in rows(ordered[:half]):
+            out.add_rows(key, document)
+        made, fallbacks = second.result()
+        for key, document in made:
+            out.add_rows(key, document)
+        if terms is not None:
+            terms.fallbacks.update(fallbacks)
+        own = sorted((key, nt) for key, _, nt in uniform)
+        for start in range(0, len(own), 10_000):
+            out.add_uniform([(key, nt.encode()) for key, nt in own[start:start + 10_000]])
+        for target in sorted(index.links):
+            out.add_links(target, index.links[target])
+    except BaseException:
+        second.cancel()
+        out.abort()
+        raise
+    out.close()
+    writer.register(DOCUMENTS_FILE)
+    writer.write_text(CONTEXT_FILE, Writers.ntriples_text(data))  # what the server describes from
+    writer.write(SITE, _json(site_model(describer.keys, data, ontology, base_uri, terms)))
+    writer.write(TERM_LABELS_FILE, (terms or TermLabels()).to_json())  # for the documents made on request
+    write_search_index(writer, describer.keys, data, ontology, base_uri)  # pages/search.sqlite
+    return len(keys)
