@@ -181,7 +181,7 @@ def _kind(unit: Unit) -> str:
         return "server"
     if "publisher import " in text:
         return "import"
-    if "publisher.build.se_shapes" in text or re.search(r"publisher( --\S+ \S+)* (build|validate)$", text) \
+    if "publisher.dataset.se_shapes" in text or re.search(r"publisher( --\S+ \S+)* (build|validate)$", text) \
             or text.startswith("make build"):
         return "build"
     return "command"
