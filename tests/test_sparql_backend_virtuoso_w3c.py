@@ -94,8 +94,9 @@ def check_case(case, endpoint: str, engine) -> str:
 
 def test_where_virtuoso_differs_from_w3c_the_proxy_answers_as_virtuoso_directly(endpoint: str, loaded) -> None:
     """All cases in one test, four at a time: one request per case is most of this suite's time.
-    A case that fails is asked again on its own, once: Virtuoso, evaluating queries side by side,
-    now and then fails one it answers alone (seen: SR087 on AVG(DISTINCT) in agg-avg-distinct).
+    A case that fails, or that Virtuoso refuses, is asked again on its own, once: Virtuoso,
+    evaluating queries side by side, now and then fails one it answers alone (seen: SR087 on
+    AVG(DISTINCT) in agg-avg-distinct; once, a case refused directly and through the proxy alike).
     Every case that fails twice is named."""
     assert len(APPLICABLE) == 499
     outcome: Counter[str] = Counter()
@@ -104,9 +105,14 @@ def test_where_virtuoso_differs_from_w3c_the_proxy_answers_as_virtuoso_directly(
         futures = {pool.submit(check_case, case, endpoint, loaded): case for case in APPLICABLE}
         for future, case in futures.items():
             try:
-                outcome[future.result()] += 1
+                result = future.result()
             except AssertionError:
                 again.append(case)
+                continue
+            if result == "refused by Virtuoso":  # maybe only side by side: asked again alone below
+                again.append(case)
+            else:
+                outcome[result] += 1
     failures: list[str] = []
     for case in again:
         try:
@@ -114,5 +120,6 @@ def test_where_virtuoso_differs_from_w3c_the_proxy_answers_as_virtuoso_directly(
         except AssertionError as exc:
             failures.append(f"{case.name}: {str(exc)[:300]}")
     assert not failures, "\n".join(failures)
-    assert len(again) <= 5, [c.name for c in again]  # side-by-side failures stay rare
+    side_by_side = len(again) - outcome["refused by Virtuoso"]  # asked again, and not refused alone
+    assert side_by_side <= 5, [c.name for c in again]  # side-by-side failures stay rare
     assert outcome == VIRTUOSO_OUTCOME
