@@ -24,7 +24,7 @@ from publisher.release.assemble import Assembler
 from publisher.release.describe import describe
 from publisher.release.documents import DOCUMENTS_FILE, RDF_FORMATS, DocumentReader
 from publisher.web.caching import strong_etag
-from publisher.web.resources import ReplyMemo
+from publisher.web.reply_memo import ReplyMemo
 
 from .conftest import BASE, ROOT
 

@@ -131,14 +131,11 @@ def _scalar(ctx: Context, node: yaml.Node, field: str) -> yaml.ScalarNode | None
     return None
 
 
-# A plain (unquoted) scalar has no style: None from PyYAML's Python parser, "" from libyaml's.
-
-
 def text(ctx: Context, node: yaml.Node, field: str) -> Any:
     scalar = _scalar(ctx, node, field)
     if scalar is None:
         return INVALID
-    if not scalar.style and scalar.tag != STR:
+    if not scalar.style and scalar.tag != STR:  # plain: style None (Python parser) or "" (libyaml)
         return ctx.problem(node, field, _describe_plain(scalar))
     value = scalar.value.strip()
     if not value:

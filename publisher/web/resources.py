@@ -19,8 +19,6 @@ stays bounded however many documents the release has.
 
 from __future__ import annotations
 
-import zlib
-from collections import OrderedDict
 from functools import lru_cache
 from urllib.parse import parse_qs, quote
 
@@ -30,10 +28,10 @@ from .documents import RDF_KEYS, Documents, Variant, load_documents
 from .errors import error_reply
 from .i18n import LANGUAGES
 from .pages import alternates, render_landing, render_resource
+from .reply_memo import Headers, ReplyMemo
 
 __all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_documents"]
 
-Headers = list[tuple[bytes, bytes]]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 COMPACTED = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"'  # what our JSON-LD is
 _RDF = rdf_offers(with_aliases=False)
@@ -52,63 +50,6 @@ WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since",
 HOT_MEMO_BYTES = 16 * 1024 * 1024  # answers kept as they are sent
 WARM_MEMO_BYTES = 32 * 1024 * 1024  # answers pushed out of the hot part, kept zlib-compressed
 SPLIT_MEMO = 32_768  # paths whose document key is known (found or not), without asking the file
-Reply = tuple[Headers, bytes, str]
-
-
-class ReplyMemo:
-    """Answers by request key in two parts, each least recently used out first, within budgets of bytes.
-
-    The hot part keeps answers as they are sent: a small release fits in it whole, and a repeated
-    request costs a dictionary look-up, as when every document was in memory. What falls out of it
-    goes into the warm part compressed (zlib level 1: a page takes 4-7x less room), so the same
-    memory holds that many more; inflating one (~20 microseconds) costs far less than rendering a
-    page again (~0.5-1 ms) or reading a document from the release's file. A warm answer asked for
-    again stays there (moving it back would push another out, to be compressed: measured, that
-    churn halved the throughput of random requests). An answer larger than an eighth of the hot
-    part goes to the warm part at once, compressed, if it takes at most an eighth of that.
-    """
-
-    def __init__(self, hot: int, warm: int):
-        self.hot_budget, self.warm_budget = hot, warm
-        self.hot: OrderedDict[tuple, Reply] = OrderedDict()
-        self.warm: OrderedDict[tuple, Reply] = OrderedDict()
-        self.hot_size = self.warm_size = 0
-
-    def get(self, key: tuple) -> Reply | None:
-        entry = self.hot.get(key)
-        if entry is not None:
-            self.hot.move_to_end(key)
-            return entry
-        packed = self.warm.get(key)
-        if packed is None:
-            return None
-        self.warm.move_to_end(key)  # stays compressed: moving it back would push another out, to compress
-        return packed[0], zlib.decompress(packed[1]), packed[2]
-
-    def put(self, key: tuple, headers: Headers, body: bytes, etag: str) -> None:
-        cost = len(body) + 512  # the body and, roughly, the headers and the key
-        if key in self.hot or key in self.warm:
-            return
-        if cost * 8 > self.hot_budget:
-            # too large for the hot part (an indicator's page at 100k triples: 3 MB, 0.45 s to render):
-            # kept compressed in the warm part if it takes at most an eighth of it there
-            packed = zlib.compress(body, 1)
-            if (len(packed) + 512) * 8 <= self.warm_budget:
-                self._keep_warm(key, headers, packed, etag)
-            return
-        self.hot[key] = (headers, body, etag)
-        self.hot_size += cost
-        while self.hot_size > self.hot_budget:
-            old_key, (old_headers, old_body, old_etag) = self.hot.popitem(last=False)
-            self.hot_size -= len(old_body) + 512
-            self._keep_warm(old_key, old_headers, zlib.compress(old_body, 1), old_etag)
-
-    def _keep_warm(self, key: tuple, headers: Headers, packed: bytes, etag: str) -> None:
-        self.warm[key] = (headers, packed, etag)
-        self.warm_size += len(packed) + 512
-        while self.warm_size > self.warm_budget:
-            _, old = self.warm.popitem(last=False)
-            self.warm_size -= len(old[1]) + 512
 
 
 @lru_cache(maxsize=2048)
