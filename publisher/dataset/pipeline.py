@@ -20,9 +20,17 @@ from ..release.manifest import CONTEXT, DATASET_STEM
 from ..settings import Settings
 from ..uris import Minter
 from .catalogue import check_catalogue, describe_catalogue, write_catalogue
-from .cube import CUBE_ID, cube_structure, ntriples, observation_triples
+from .cube import CUBE_ID, cube_structure, observation_triples
 from .downloads import write_cube_files
-from .dump import ReleaseWriter, jsonld_context, write_bulk_dumps, write_dumps
+from .dump import (
+    ReleaseWriter,
+    bulk_digest,
+    jsonld_context,
+    write_bulk_from_ntriples,
+    write_bulk_jsonld,
+    write_bulk_ntriples,
+    write_dumps,
+)
 from .integrity import ONTOLOGY_GRAPH, check_integrity, quads, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
@@ -158,10 +166,7 @@ def prepare_graph(settings: Settings, step: _Steps) -> GraphReady:
     graph = to_rdf(data, settings.base_uri, version, where)
     graph += cube_structure(cube, data, settings.base_uri)
     # the observations never enter the rdflib graph: N-Triples, straight into the store
-    memo: dict = {}
-    observations = [(key, triples, ntriples(triples, memo))
-                    for key, triples in observation_triples(cube, data, settings.base_uri)]
-    del memo
+    observations = list(observation_triples(cube, data, settings.base_uri))
     ontology = ontology_graph(settings.ontology_dir, settings.base_uri)
     store = data_store(quads(graph))
     for start in range(0, len(observations), 20_000):
@@ -182,16 +187,31 @@ def _new_files(writer: ReleaseWriter, fn: Callable, *args) -> tuple[object, dict
 def _write_data_files(writer: ReleaseWriter, ready: GraphReady, context: dict) -> tuple[dict, list, dict, dict]:
     """The data set's and the vocabulary's dumps (streamed, gzipped, verified), the query store
     loaded from them and the JSON-LD context: (triple counts, N-Triples paths, the store's entry,
-    the data set's statistics for VoID)."""
+    the data set's statistics for VoID). Run in a forked step of its own, which forks again: the
+    JSON-LD dump (which needs only the graph) and the store (which needs only the N-Triples) are
+    written beside the Turtle, RDF/XML and statistics, so a large build keeps both cores busy."""
     extra = [t for _, triples, _ in ready.observations for t in triples]
     counts = {DATASET_STEM: len(ready.graph) + len(extra), ONTOLOGY_STEM: len(ready.ontology)}
-    nt = [write_bulk_dumps(writer, DATASET_STEM, ready.graph, context, extra,
-                           (text for _, _, text in ready.observations))["nt"],
-          write_dumps(writer, ONTOLOGY_STEM, ready.ontology, context)["nt"]]
-    stats = data_statistics(ready.graph, ready.settings.base_uri, extra)
-    del extra
-    store_info = write_store(writer.directory(STORE_DIR), nt)
-    writer.write(CONTEXT, (json.dumps(context, indent=2) + "\n").encode())
+    expected = bulk_digest(ready.graph, extra)
+    jsonld = Forked("JSON-LD dump", _new_files, writer, write_bulk_jsonld, writer, DATASET_STEM, ready.graph,
+                    context, extra, expected)
+    store = None
+    try:
+        nt = [write_bulk_ntriples(writer, DATASET_STEM, ready.graph, (text for _, _, text in ready.observations),
+                                  expected, extra),
+              write_dumps(writer, ONTOLOGY_STEM, ready.ontology, context)["nt"]]
+        store = Forked("store", write_store, writer.directory(STORE_DIR), nt)
+        write_bulk_from_ntriples(writer, DATASET_STEM, nt[0], context, expected, ready.graph, extra)
+        stats = data_statistics(ready.graph, ready.settings.base_uri, extra)
+        del extra
+        writer.write(CONTEXT, (json.dumps(context, indent=2) + "\n").encode())
+        writer.files.update(jsonld.result()[1])
+        store_info = store.result()
+    except BaseException:
+        for job in (jsonld, store):
+            if job is not None:
+                job.cancel()
+        raise
     return counts, nt, store_info, stats
 
 
