@@ -29,11 +29,12 @@ from json.encoder import encode_basestring
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, split_uri
 from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
 from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.plugins.serializers.xmlwriter import ESCAPE_ENTITIES
 from rdflib.plugins.shared.jsonld.context import UNDEF, Context
+from rdflib.term import _is_valid_uri
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 RDF_NS = URIRef(str(RDF))
@@ -44,6 +45,18 @@ NATIVE = frozenset(str(t) for t in PLAIN_LITERAL_TYPES)  # literals rdflib's JSO
 _same = str.__eq__
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # TurtleSerializer escapes a % not followed by two hex digits
 _ID, _VOCAB = "@id", "@vocab"
+
+
+def _splits(uri: str) -> bool:
+    """Whether rdflib's compute_qname gets as far as asking for a prefix (a valid IRI that splits
+    into namespace and name): then a missing prefix is one it would generate."""
+    if not _is_valid_uri(uri):
+        return False
+    try:
+        split_uri(uri)
+    except ValueError:
+        return False
+    return True
 
 
 class Unsupported(Exception):
@@ -58,6 +71,7 @@ class Writers:
         for prefix, ns in namespaces:
             template.bind(prefix, ns, override=True, replace=True)
         self._nm = template.namespace_manager
+        self._bound = tuple(str(ns) for _, ns in self._nm.namespaces())  # fixed from here on
         self._store = template.store
         self._context_data = context["@context"]
         self._context = Context(self._context_data)
@@ -84,7 +98,8 @@ class Writers:
 
     def forget(self) -> None:
         """Drop memoised terms (between documents of very different neighbourhoods, to bound memory)."""
-        self._n3.clear()
+        for memo in (self._n3, self._pnames, self._strict, self._shrunk, self._symbols):
+            memo.clear()
 
     def canonical(self, triples: Iterable[Triple]) -> list[Triple]:
         """The triples in the order `dump.canonical` inserted them: by the N3 of subject, predicate, object."""
@@ -125,6 +140,12 @@ class Writers:
             return self._pnames[uri]
         except KeyError:
             pass
+        if not str.startswith(uri, self._bound):  # (rdflib's URIRef.startswith takes no tuple)
+            # under no bound namespace (a resource's own IRI, an observation's): what rdflib's
+            # compute_qname would answer, without growing its namespace trie and its cache by one
+            # entry per IRI (a server assembles documents for ever: that was memory and time)
+            found = self._pnames[uri] = (None, None, None, _splits(uri))
+            return found
         needs_generated = False
         try:
             parts = self._nm.compute_qname(uri, generate=False)
