@@ -127,7 +127,7 @@ def prepare(settings: Settings, step: _Steps) -> Prepared:
 
 @dataclass
 class GraphReady:
-    """The graph and the store of the data, before validation (which the build runs side by side
+    """The graph of the data, before validation (which the build runs side by side
     with the writing it does not gate: a release is published only once it passed)."""
     settings: Settings
     data: SourceData
@@ -137,11 +137,21 @@ class GraphReady:
     ontology: Graph
     cube: Cube
     where: dict[str, str]
-    store: ox.Store
+    store: ox.Store | None = None  # loaded by `validated`, after the build has forked the steps that need none
+
+    def load_store(self) -> ox.Store:
+        """The data in an in-memory Oxigraph store, for the shapes and the Data Cube checks; the
+        observations straight from their N-Triples."""
+        store = data_store(quads(self.graph))
+        for start in range(0, len(self.observations), 20_000):
+            store.bulk_load("".join(nt for _, _, nt in self.observations[start:start + 20_000]).encode(),
+                            ox.RdfFormat.N_TRIPLES)
+        return store
 
     def validated(self, step: _Steps) -> Prepared:
         settings = self.settings
         step(f"validating against the SHACL shapes in {settings.shapes_dir}")
+        self.store = self.load_store()
         result = validate(self.store, shapes_graph(settings.shapes_dir, settings.base_uri), self.ontology,
                           settings.base_uri, locator(self.where, self.cube, settings.base_uri))
         # the Data Cube's IC-1 … IC-21 read the vocabulary too: in a named graph, so the data stays apart
@@ -168,13 +178,9 @@ def prepare_graph(settings: Settings, step: _Steps) -> GraphReady:
     # the observations never enter the rdflib graph: N-Triples, straight into the store
     observations = list(observation_triples(cube, data, settings.base_uri))
     ontology = ontology_graph(settings.ontology_dir, settings.base_uri)
-    store = data_store(quads(graph))
-    for start in range(0, len(observations), 20_000):
-        store.bulk_load("".join(nt for _, _, nt in observations[start:start + 20_000]).encode(),
-                        ox.RdfFormat.N_TRIPLES)
     triples = len(graph) + sum(len(t) for _, t, _ in observations)
     step.done(f"{triples} triples of data ({len(observations)} observations), {len(ontology)} of vocabulary")
-    return GraphReady(settings, data, version, graph, observations, ontology, cube, where, store)
+    return GraphReady(settings, data, version, graph, observations, ontology, cube, where)
 
 
 def _new_files(writer: ReleaseWriter, fn: Callable, *args) -> tuple[object, dict[str, dict]]:
