@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -165,6 +166,27 @@ def test_long_documents_are_paged_with_hydra_links(scale):
             assert client.get(f"/doc/dataset/miljonyckeltal?page={bad}").status_code == 400
         assert client.get("/doc/dataset/miljonyckeltal?page=1").content == \
             client.get("/doc/dataset/miljonyckeltal").content
+
+
+def test_an_indicators_page_stays_readable_and_its_years_stay_reachable(scale):
+    """An indicator with hundreds of municipalities over decades: its page shows the latest year's
+    ranking as a table and chart; the over-time values and earlier years are linked files, each
+    of which answers (never a page of megabytes: 9.6 MB at 1M triples before)."""
+    _, server = scale
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        indicator = "concept/nyckeltal/kolada-n00401"
+        for lang in ("sv", "en"):
+            r = client.get(f"/doc/{indicator}?lang={lang}", headers={"accept": "text/html"})
+            assert r.status_code == 200 and len(r.content) < 1_000_000, len(r.content)
+            section = r.text.split('id="figures"', 1)[1]
+            years = sorted(set(re.findall(r'href="#year-(\d{4})"', section)))
+            assert len(years) >= 10
+            assert section.count('class="many-values"') == len(years)  # over time + every year but the latest
+            assert section.count("<table") == 1  # the latest year's ranking
+            charts = re.findall(rf'href="(/dumps/cube-indicator--kolada-n00401--\d{{4}}\.{lang}\.svg)"', section)
+            assert len(charts) == len(years)
+            for href in (charts[0], charts[-1], "/data/indicator/kolada-n00401.csv"):
+                assert client.get(href).status_code == 200, href
 
 
 def test_serving_memory_stays_small_after_dereferencing(scale):

@@ -76,6 +76,9 @@ def _svgs(files: dict[str, bytes], stem: str) -> dict[str, str]:
     return {lang: files[f"{stem}.{lang}.svg"].decode("utf-8") for lang in LANGS}
 
 
+TABLE_ROWS = 500  # an indicator page with more values shows the latest year's table only (issue 11)
+
+
 def cube_pages(cube: Cube, data: SourceData, base_uri: str, files: dict[str, bytes]) -> dict:
     """The figures of every page that has any, and the landing page's statistics downloads."""
     if not cube.observations:
@@ -103,17 +106,23 @@ def cube_pages(cube: Cube, data: SourceData, base_uri: str, files: dict[str, byt
         }
     for ind, obs in sorted(by_ind.items()):
         years = sorted({o.year for o in obs})
+        # a page for people: past TABLE_ROWS values, the over-time table and the earlier years'
+        # tables and inline charts give way to the files (CSV, JSON, each year's chart as SVG)
+        whole = len(obs) <= TABLE_ROWS
         pages[f"concept/{INDICATOR_SCHEME}/{ind}"] = {
             "kind": "indicator", "indicator": f.indicator(ind), "unit": f.unit(obs[0].unit),
             "svg": _svgs(files, f"cube-indicator--{ind}"),
             "svg_file": {lang: f"/dumps/cube-indicator--{ind}.{lang}.svg" for lang in LANGS},
-            "rows": [f.row(o) for o in sorted(obs, key=lambda o: (o.year, o.municipality))],
+            "rows": [f.row(o) for o in sorted(obs, key=lambda o: (o.year, o.municipality))] if whole else [],
+            "rows_total": len(obs),
             "municipalities": sorted({o.municipality for o in obs}),
             "years": [{
                 "year": year, "anchor": f"year-{year}",
-                "svg": _svgs(files, f"cube-indicator--{ind}--{year}"),
+                "svg": _svgs(files, f"cube-indicator--{ind}--{year}") if whole or year == years[-1] else {},
+                "svg_file": {lang: f"/dumps/cube-indicator--{ind}--{year}.{lang}.svg" for lang in LANGS},
                 "rows": [f.row(o) for o in sorted((o for o in obs if o.year == year),
-                                                  key=lambda o: (-float(o.value), o.municipality))],
+                                                  key=lambda o: (-float(o.value), o.municipality))]
+                if whole or year == years[-1] else [],
                 "sparql": prefilled("ranking", base_uri, indicator=ind, year=year),
             } for year in years],
             "latest": years[-1],
