@@ -54,6 +54,9 @@ BY_KEY = {f.key: f for f in RDF_FORMATS}
 # the order the build writes each dump's files in (N-Triples second: the bulk dumps derive Turtle
 # and RDF/XML from it)
 DUMP_FORMATS: tuple[RdfFormat, ...] = tuple(BY_KEY[k] for k in ("ttl", "nt", "jsonld", "rdf"))
+# the catalogue's formats in its order of preference: RDF/XML first, what a portal gets without asking
+CATALOG_ORDER = ("rdf", "ttl", "jsonld", "nt")
+VOID_ORDER = ("ttl", "jsonld", "rdf", "nt")  # the VoID description's
 
 # the release's other files, by suffix
 OTHER_MEDIA_TYPES = {
