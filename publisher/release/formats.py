@@ -77,6 +77,16 @@ def format_for(media_type: str) -> RdfFormat | None:
     return None
 
 
+def accept(*weighted: tuple[str, float]) -> str:
+    """An Accept header for the formats with these keys and q-values, best first."""
+    return ", ".join(BY_KEY[k].media_type + (f";q={q:g}" if q < 1 else "") for k, q in weighted)
+
+
+# what to ask an engine or a store for when reading a graph back: N-Triples, else Turtle, else RDF/XML
+GRAPH_ACCEPT_ORDER = (("nt", 1.0), ("ttl", 0.8), ("rdf", 0.5))
+GRAPH_ACCEPT = accept(*GRAPH_ACCEPT_ORDER)
+
+
 def parsers(keys: tuple[str, ...]) -> dict[str, ox.RdfFormat]:
     """pyoxigraph's parser for each media type (canonical or alias) of the formats `keys`: what to
     read an answer with when we asked for those formats."""

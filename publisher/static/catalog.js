@@ -12,8 +12,8 @@ function table(name) {
     return JSON.parse(fs.readFileSync(release.nginxDir + '/' + name, 'utf8'));
 }
 
-const CATALOG_ORDER = ['rdf', 'ttl', 'jsonld', 'nt'];
-const VOID_ORDER = ['ttl', 'jsonld', 'rdf', 'nt'];
+const CATALOG_ORDER = release.catalogOrder;  // release/formats.py's, written into release.js by the export
+const VOID_ORDER = release.voidOrder;
 const PROFILE_ITEM = /^\s*(?:<([^>]*)>|([A-Za-z0-9._:\/#-]+))\s*((?:;[^;]*)*)$/;
 const DEFAULT_CACHE = 'public, max-age=300, must-revalidate';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
