@@ -71,20 +71,34 @@ def requests_for(keys: list[str]) -> list[tuple[str, str, str]]:
     return out
 
 
-def wrk_script(requests: list[tuple[str, str, str]], path: Path) -> None:
-    lines = ["local reqs = {}"]
-    for p, accept, lang in requests:
-        lines.append(f"reqs[#reqs+1] = wrk.format('GET', {json.dumps(p)}, "
-                     f"{{['Host'] = '127.0.0.1', ['Accept'] = {json.dumps(accept)}, "
-                     f"['Accept-Language'] = {json.dumps(lang)}}})")
-    lines += ["local i = math.random(#reqs)", "request = function()", "  i = i % #reqs + 1", "  return reqs[i]",
-              "end"]
-    path.write_text("\n".join(lines) + "\n")
+def wrk_script(requests: list[tuple[str, str, str]], path: Path, start: str = "random") -> None:
+    """A wrk script sending `requests` in turn, from a random one on (`start="random"`) or the first.
+
+    The requests go into a data file beside the script (`<script>.tsv`), which the script reads
+    line by line: a script holding them as code stops loading beyond 65,536 constants (LuaJIT's
+    limit), and wrk then silently sends `GET /` instead (`run_wrk` refuses any script error)."""
+    data = path.with_suffix(".tsv")
+    with data.open("w", encoding="utf-8") as out:
+        for p, accept, lang in requests:
+            assert not any(c in field for field in (p, accept, lang) for c in "\t\n")
+            out.write(f"{p}\t{accept}\t{lang}\n")
+    path.write_text("\n".join([
+        "local reqs = {}",
+        f"for line in io.lines({json.dumps(str(data))}) do",
+        "  local p, accept, lang = line:match('^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)$')",
+        "  reqs[#reqs+1] = wrk.format('GET', p, {['Host'] = '127.0.0.1', ['Accept'] = accept, "
+        "['Accept-Language'] = lang})",
+        "end",
+        "local i = " + ("math.random(#reqs)" if start == "random" else "0"),
+        "request = function()", "  i = i % #reqs + 1", "  return reqs[i]", "end"]) + "\n")
 
 
 def run_wrk(url: str, script: Path, seconds: int, connections: int) -> float:
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
-                         capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    run = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+                         capture_output=True, text=True, timeout=seconds + 60, check=True)
+    if run.stderr.strip():  # a script that does not load: wrk goes on with `GET /`, which is not the benchmark
+        raise RuntimeError(f"wrk: {run.stderr.strip()[:2000]}")
+    out = run.stdout
     if "Non-2xx or 3xx responses" in out or "Socket errors" in out:
         raise RuntimeError(f"failed requests: errors are not throughput:\n{out}")
     for line in out.splitlines():

@@ -40,7 +40,7 @@ import httpx
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
-from deref_bench import ACCEPTS, LANGS, free_port, run_wrk  # noqa: E402
+from deref_bench import ACCEPTS, LANGS, free_port, run_wrk, wrk_script  # noqa: E402
 from sparql_bench import rss_mb as pss_mb  # noqa: E402
 from synthetic import SIZES, generate  # noqa: E402
 
@@ -85,16 +85,6 @@ def random_requests(keys: list[str], n: int, seed: int = 3) -> list[tuple[str, s
     return out
 
 
-def wrk_random_script(requests: list[tuple[str, str, str]], path: Path) -> None:
-    """A wrk script that sends a uniformly random request of `requests` each time."""
-    lines = ["local reqs = {}"]
-    for p, accept, lang in requests:
-        lines.append(f"reqs[#reqs+1] = wrk.format('GET', {json.dumps(p)}, {{['Host'] = '127.0.0.1', "
-                     f"['Accept'] = {json.dumps(accept)}, ['Accept-Language'] = {json.dumps(lang)}}})")
-    lines += ["math.randomseed(7)", "request = function()", "  return reqs[math.random(#reqs)]", "end"]
-    path.write_text("\n".join(lines) + "\n")
-
-
 def first_answer(url: str, proc: subprocess.Popen, started: float, limit: float = 300) -> float:
     while time.perf_counter() - started < limit:
         if proc.poll() is not None:
@@ -120,7 +110,7 @@ def serve_and_load(root: Path, work: Path, args: argparse.Namespace) -> dict:
                 keys += [key for (key,) in db.execute("SELECT key FROM uniform")]
     requests = random_requests(keys, min(400_000, max(args.requests, 4 * len(keys))))
     script = work / "random.lua"
-    wrk_random_script(requests, script)
+    wrk_script(requests, script)  # the pool is random already: sent in turn, each pass asks every entry once
     port, ceiling_port = free_port(), free_port()
     log = work / "serve.log"
     with log.open("wb") as out:

@@ -118,3 +118,29 @@ def test_reply_memo_keeps_within_its_budgets_least_recently_used_out_first():
     memo.put(("large",), [], large, '"large"')
     assert ("large",) not in memo.hot and memo.get(("large",)) == ([], large, '"large"')
     assert memo.hot_size <= memo.hot_budget and memo.warm_size <= memo.warm_budget
+
+
+def test_uniform_rows_round_trip_through_their_dictionary(tmp_path):
+    """Observations' own triples are stored compressed against the first one's text (kept in the
+    file): each reads back byte for byte, and the rows are far smaller than compressed alone."""
+    import zlib
+
+    from publisher.release.documents import DocumentWriter
+
+    def text(i: int) -> bytes:
+        s = f"<http://127.0.0.1:8000/id/observation/miljonyckeltal/kolada-n00401/{9000 + i}/{1990 + i % 30}>"
+        return "".join(f'{s} <http://127.0.0.1:8000/def/{p}> "{p} {i * 7 % 1000}.{i % 10}" .\n'
+                       for p in ("value", "refYear", "label", "unit", "status")).encode()
+
+    rows = [(f"observation/{i:05d}", text(i)) for i in range(300)]
+    writer = DocumentWriter(tmp_path / "documents.sqlite")
+    writer.add_uniform(rows[:100])
+    writer.add_uniform(rows[100:])
+    writer.close()
+    reader = DocumentReader(tmp_path / "documents.sqlite")
+    assert reader.dictionary == rows[0][1]
+    assert all(reader.uniform(key) == nt for key, nt in rows)
+    assert reader.uniform("observation/none") is None
+    with sqlite3.connect(tmp_path / "documents.sqlite") as db:
+        stored = sum(len(blob) for (blob,) in db.execute("SELECT triples FROM uniform"))
+    assert stored * 2 < sum(len(zlib.compress(nt, 6)) for _, nt in rows)

@@ -170,3 +170,41 @@ def test_verify_file_names_a_dump_that_lost_or_gained_a_triple(tmp_path):
             verify_file(tmp_path / name, nt, expected, name)
     (tmp_path / "same.nt").write_bytes(gzip.decompress(gzip_bytes("".join(lines).encode())))
     verify_file(tmp_path / "same.nt", nt, expected, "same.nt")
+
+
+@pytest.mark.parametrize("iri", [
+    "http://127.0.0.1:8000/id/observation/miljonyckeltal/kolada-n00401/0126/2019",  # splits: a prefix would be made
+    "http://127.0.0.1:8000/id/municipality/0126",
+    "http://127.0.0.1:8000/id/",
+    "http://example.org/a b",                       # not a valid IRI for rdflib
+    "urn:x-local:123",                              # does not split into namespace and name
+    "http://example.org/",
+    "http://www.w3.org/2000/01/rdf-schema#label",   # under a bound namespace: rdflib's own path
+    "http://127.0.0.1:8000/def/refYear",
+])
+def test_an_iri_under_no_bound_namespace_gets_rdflibs_answer_without_rdflib(iri):
+    """The Turtle writer answers for an IRI under no bound namespace itself (rdflib's
+    compute_qname would insert into its namespace trie and cache the IRI for ever); the answer is
+    the one rdflib's path gives."""
+    namespaces = [("rdfs", RDFS._NS), ("ks", URIRef(BASE + "def/"))]
+    fast, slow = Writers(namespaces, {"@context": {}}), Writers(namespaces, {"@context": {}})
+    slow._bound = ("",)  # every IRI starts with "": always rdflib's path
+    assert fast._pname_parts(iri) == slow._pname_parts(iri)
+
+
+def test_documents_with_new_iris_do_not_grow_rdflibs_namespace_trie():
+    """A server assembles documents for ever: serialising one more resource (an observation's IRI
+    has a namespace of its own per indicator and municipality) must not insert one more namespace
+    into rdflib's namespace manager, nor cost a walk of it."""
+    writers = Writers([("rdfs", RDFS._NS)], {"@context": {}})
+    trie = writers._nm._NamespaceManager__strie
+
+    def document(i: int) -> list:
+        s = URIRef(f"{BASE}id/observation/x/{i}/2019")
+        return writers.canonical([(s, RDFS.label, Literal(f"obs {i}")), (s, RDFS.seeAlso, URIRef(f"{BASE}id/y/{i}"))])
+
+    writers.turtle(document(0))
+    before = len(trie)
+    for i in range(1, 200):
+        writers.turtle(document(i))
+    assert len(trie) == before

@@ -50,6 +50,18 @@ def test_an_exception_that_cannot_be_restored_is_an_error_naming_the_step():
         Forked("odd", _fail_oddly, inline=False).result()
 
 
+def _nested(inner):
+    """A step that runs a step of its own side by side (the dumps do: the JSON-LD dump, the store)."""
+    return os.getpid(), Forked("inner", inner, 5, inline=False).result()
+
+
+def test_a_step_can_run_steps_of_its_own_and_their_answers_and_errors_come_back():
+    outer_pid, (inner_pid, value) = Forked("outer", _nested, _pid_and, inline=False).result()
+    assert value == 5 and len({os.getpid(), outer_pid, inner_pid}) == 3
+    with pytest.raises(DumpMismatch, match="re-parsed graph differs"):
+        Forked("outer", _nested, lambda _: _fail(), inline=False).result()
+
+
 def _die():
     os.kill(os.getpid(), signal.SIGKILL)
 

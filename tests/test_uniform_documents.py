@@ -117,21 +117,21 @@ def test_observation_triples_are_what_the_minter_and_the_cube_model_say(tmp_path
     from rdflib.namespace import RDF, XSD
     from rdflib.plugins.serializers.nt import _nt_row
 
-    from publisher.dataset.cube import CUBE_ID, decimal_literal, ntriples, observation_triples
+    from publisher.dataset.cube import CUBE_ID, decimal_literal, observation_triples
     from publisher.namespaces import QB, vocab
     from publisher.uris import Minter
 
     root = generate(tmp_path, "10k")
     data = load(root / "data")
     cube = load_observations(root / "data", data)
-    m, ks, memo = Minter(BASE), vocab(BASE), {}
+    m, ks = Minter(BASE), vocab(BASE)
     made = list(observation_triples(cube, data, BASE))
     assert len(made) == len(cube.observations) > 500
-    for o, (key, triples) in zip(cube.observations, made, strict=True):
+    for o, (key, triples, nt) in zip(cube.observations, made, strict=True):
         s = m.observation(CUBE_ID, o.indicator, o.municipality, o.year)
         assert key == str(s)[len(BASE) + 3:]
         plain = {(s, RDF.type, QB.Observation), (s, ks.refMunicipality, m.municipality(o.municipality)),
                  (s, ks.refYear, Literal(f"{o.year:04d}", datatype=XSD.gYear)),
                  (s, ks.value, decimal_literal(o.value)), (s, ks.confidence, ks[o.status])}
         assert plain <= set(triples) and len(triples) == 11
-        assert ntriples(triples, memo) == "".join(_nt_row(t) for t in triples)
+        assert nt == "".join(_nt_row(t) for t in triples)

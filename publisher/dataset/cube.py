@@ -126,11 +126,14 @@ def cube_structure(cube: Cube, data: SourceData, base_uri: str) -> Graph:
     return g
 
 
-def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator[tuple[str, list[tuple]]]:
-    """Every observation's key and triples, one observation at a time (in the cube's order).
+def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator[tuple[str, list[tuple], str]]:
+    """Every observation's key, triples and the same triples as N-Triples, one observation at a
+    time (in the cube's order).
 
     Observations are the bulk of a large release, so they never enter the rdflib graph: the
-    build streams them into the store, the dumps and the documents file."""
+    build streams them into the store, the dumps and the documents file. Their N-Triples lines are
+    written as rdflib's N-Triples writer writes them (tests/test_uniform_documents.py compares), with
+    the text of every shared term made once."""
     m, ks = Minter(base_uri), vocab(base_uri)
     dataset = m.dataset(CUBE_ID)
     municipalities = {r["code"]: r for r in data.municipalities}
@@ -152,6 +155,8 @@ def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator
     }
     terms: dict[str, dict] = {kind: {} for kind in makers}
 
+    texts: dict[str, dict] = {kind: {} for kind in makers}
+
     def shared(kind: str, key) -> object:
         cache = terms[kind]
         found = cache.get(key)
@@ -159,10 +164,22 @@ def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator
             found = cache[key] = makers[kind](key)
         return found
 
+    def shared_nt(kind: str, key) -> str:
+        cache = texts[kind]
+        found = cache.get(key)
+        if found is None:
+            term = shared(kind, key)
+            found = cache[key] = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
+        return found
+
     a, in_dataset, ref_municipality, ref_year, indicator, value, unit_measure, confidence, derived, label = (
         RDF.type, QB.dataSet, ks.refMunicipality, ks.refYear, ks.indicator, ks.value, SDMX_ATTRIBUTE.unitMeasure,
         ks.confidence, PROV.wasDerivedFrom, RDFS.label)
     observation = QB.Observation
+    nt = {name: term.n3() for name, term in (
+        ("a", a), ("in_dataset", in_dataset), ("ref_municipality", ref_municipality), ("ref_year", ref_year),
+        ("indicator", indicator), ("value", value), ("unit_measure", unit_measure), ("confidence", confidence),
+        ("derived", derived), ("label", label), ("observation", observation), ("dataset", dataset))}
     for o in cube.observations:
         # the IRI as Minter makes it: its parts were checked as slugs when the first was minted
         s = URIRef(f"{shared('subjects', (o.indicator, o.municipality))}{o.year}")
@@ -179,33 +196,29 @@ def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator
             (s, confidence, shared("status", o.status)),
             (s, derived, shared("source", o.source)),
         ]
-        for lang in ("sv", "en"):
-            text = f"{muni['short_name']} {o.year}: {indicators[o.indicator]['label'][lang]} = {o.value} {unit}"
-            triples.append((s, label, Literal(text, lang=lang)))
-        yield str(s)[prefix:], triples
-
-
-def ntriples(triples: list[tuple], memo: dict) -> str:
-    """The triples as N-Triples, each line exactly as rdflib's N-Triples writer makes it
-    (`memo` keeps the lines' parts for IRIs, which recur)."""
-    out = []
-    for s, p, o in triples:
-        parts = []
-        for term in (s, p, o):
-            text = memo.get(term) if not isinstance(term, Literal) else None
-            if text is None:
-                text = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
-                if not isinstance(term, Literal) and term is not s:
-                    memo[term] = text
-            parts.append(text)
-        out.append(f"{parts[0]} {parts[1]} {parts[2]} .\n")
-    return "".join(out)
+        named = indicators[o.indicator]["label"]
+        labels = [Literal(f"{muni['short_name']} {o.year}: {named[lang]} = {o.value} {unit}", lang=lang)
+                  for lang in ("sv", "en")]
+        triples += [(s, label, text) for text in labels]
+        subject = f"<{s}> "
+        lines = (
+            f"{subject}{nt['a']} {nt['observation']} .\n"
+            f"{subject}{nt['in_dataset']} {nt['dataset']} .\n"
+            f"{subject}{nt['ref_municipality']} {shared_nt('municipality', o.municipality)} .\n"
+            f"{subject}{nt['ref_year']} {shared_nt('year', o.year)} .\n"
+            f"{subject}{nt['indicator']} {shared_nt('indicator', o.indicator)} .\n"
+            f"{subject}{nt['value']} {_quoteLiteral(triples[5][2])} .\n"
+            f"{subject}{nt['unit_measure']} {shared_nt('unit', o.unit)} .\n"
+            f"{subject}{nt['confidence']} {shared_nt('status', o.status)} .\n"
+            f"{subject}{nt['derived']} {shared_nt('source', o.source)} .\n"
+            + "".join(f"{subject}{nt['label']} {_quoteLiteral(text)} .\n" for text in labels))
+        yield str(s)[prefix:], triples, lines
 
 
 def cube_to_rdf(cube: Cube, data: SourceData, base_uri: str) -> Graph:
     """The whole cube in one graph: structure and every observation (for small data and tests)."""
     g = cube_structure(cube, data, base_uri)
-    for _, triples in observation_triples(cube, data, base_uri):
+    for _, triples, _ in observation_triples(cube, data, base_uri):
         for triple in triples:
             g.add(triple)
     return g

@@ -135,32 +135,64 @@ def write_bulk_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: di
     """The four dumps of `graph` plus `extra` (the observations, also given as N-Triples text), for
     a dataset of any size: N-Triples from the sorted lines, Turtle and RDF/XML written by
     pyoxigraph from that file (streaming, in Rust), JSON-LD by the fast writers (compacted with our
-    context, as the documents are, one node a line). Each is verified against a digest of the triples."""
-    expected = TripleDigest.of(itertools.chain(graph, extra))
-    paths: dict[str, Path] = {}
+    context, as the documents are, one node a line). Each is verified against a digest of the triples.
+    One after the other; the build runs the same parts side by side (`pipeline`)."""
+    expected = bulk_digest(graph, extra)
+    nt = write_bulk_ntriples(writer, stem, graph, extra_ntriples, expected, extra)
+    paths = {"nt": nt, **write_bulk_from_ntriples(writer, stem, nt, context, expected, graph, extra),
+             "jsonld": write_bulk_jsonld(writer, stem, graph, context, extra, expected)}
+    return {fmt.suffix: paths[fmt.suffix] for fmt in FORMATS}
+
+
+def bulk_digest(graph: Graph, extra: Sequence[tuple]) -> TripleDigest:
+    """The order-free digest every bulk dump is verified against."""
+    return TripleDigest.of(itertools.chain(graph, extra))
+
+
+def _format(suffix: str) -> RdfFormat:
+    return next(fmt for fmt in FORMATS if fmt.suffix == suffix)
+
+
+def write_bulk_ntriples(writer: ReleaseWriter, stem: str, graph: Graph, extra_ntriples: Iterable[str],
+                        expected: TripleDigest, extra: Sequence[tuple]) -> Path:
+    """The N-Triples dump: the sorted, distinct lines of the graph and of the extra triples' text; verified."""
     lines = [_nt_row(t) for t in graph]
     for text in extra_ntriples:
         lines += text.splitlines(keepends=True)
     lines = sorted(set(lines))
-    paths["nt"] = writer.write_text(f"{stem}.nt", ("".join(lines[i:i + 4096]) for i in range(0, len(lines), 4096)),
-                                    gz=True)
+    name = f"{stem}.nt"
+    path = writer.write_text(name, ("".join(lines[i:i + 4096]) for i in range(0, len(lines), 4096)), gz=True)
     del lines
+    verify_digest(path, _format("nt"), expected, name, lambda: itertools.chain(graph, extra))
+    return path
+
+
+def write_bulk_from_ntriples(writer: ReleaseWriter, stem: str, nt: Path, context: dict, expected: TripleDigest,
+                             graph: Graph, extra: Sequence[tuple]) -> dict[str, Path]:
+    """Turtle and RDF/XML, written by pyoxigraph from the N-Triples dump (streaming, in Rust); verified."""
     prefixes = dict(context["@context"])
-    for fmt in FORMATS:
-        name = f"{stem}.{fmt.suffix}"
-        if fmt.suffix in ("ttl", "rdf"):
-            payload = ox.serialize(ox.parse(path=str(paths["nt"]), format=ox.RdfFormat.N_TRIPLES),
-                                   format=fmt.ox_format, prefixes=prefixes)
-            paths[fmt.suffix] = writer.write(name, payload, gz=True)
-            del payload
-        elif fmt.suffix == "jsonld":
-            writers = Writers(graph.namespaces(), context)
-            ordered = writers.canonical(itertools.chain(graph, extra))
-            paths[fmt.suffix] = writer.write_text(name, writers.jsonld_text(ordered, node_lines=True), gz=True)
-            del ordered
-            writers.forget()
-        verify_digest(paths[fmt.suffix], fmt, expected, name, lambda: itertools.chain(graph, extra))
-    return {fmt.suffix: paths[fmt.suffix] for fmt in FORMATS}
+    paths = {}
+    for suffix in ("ttl", "rdf"):
+        fmt, name = _format(suffix), f"{stem}.{suffix}"
+        payload = ox.serialize(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES),
+                               format=fmt.ox_format, prefixes=prefixes)
+        paths[suffix] = writer.write(name, payload, gz=True)
+        del payload
+        verify_digest(paths[suffix], fmt, expected, name, lambda: itertools.chain(graph, extra))
+    return paths
+
+
+def write_bulk_jsonld(writer: ReleaseWriter, stem: str, graph: Graph, context: dict, extra: Sequence[tuple],
+                      expected: TripleDigest) -> Path:
+    """JSON-LD by the fast writers, compacted with our context as the documents are, one node a line; verified."""
+    name = f"{stem}.jsonld"
+    writers = Writers(graph.namespaces(), context)
+    ordered = writers.canonical(itertools.chain(graph, extra))
+    path = writer.write_text(name, writers.jsonld_text(ordered, node_lines=True), gz=True)
+    del ordered
+    writers.forget()
+    verify_digest(path, _format("jsonld"), expected, name, lambda: itertools.chain(graph, extra))
+    return path
 
 
 def gzip_bytes(payload: bytes) -> bytes:

@@ -20,9 +20,17 @@ from ..release.manifest import CONTEXT, DATASET_STEM
 from ..settings import Settings
 from ..uris import Minter
 from .catalogue import check_and_page, describe_catalogue, write_catalogue
-from .cube import CUBE_ID, cube_structure, ntriples, observation_triples
+from .cube import CUBE_ID, cube_structure, observation_triples
 from .downloads import write_cube_files
-from .dump import ReleaseWriter, jsonld_context, write_bulk_dumps, write_dumps
+from .dump import (
+    ReleaseWriter,
+    bulk_digest,
+    jsonld_context,
+    write_bulk_from_ntriples,
+    write_bulk_jsonld,
+    write_bulk_ntriples,
+    write_dumps,
+)
 from .integrity import ONTOLOGY_GRAPH, check_integrity, quads, with_integrity
 from .load import SourceData, load
 from .observations import Cube, load_observations
@@ -121,7 +129,7 @@ def prepare(settings: Settings, step: _Steps) -> Prepared:
 
 @dataclass
 class GraphReady:
-    """The graph and the store of the data, before validation (which the build runs side by side
+    """The graph of the data, before validation (which the build runs side by side
     with the writing it does not gate: a release is published only once it passed)."""
     settings: Settings
     data: SourceData
@@ -131,11 +139,21 @@ class GraphReady:
     ontology: Graph
     cube: Cube
     where: dict[str, str]
-    store: ox.Store
+    store: ox.Store | None = None  # loaded by `validated`, after the build has forked the steps that need none
+
+    def load_store(self) -> ox.Store:
+        """The data in an in-memory Oxigraph store, for the shapes and the Data Cube checks; the
+        observations straight from their N-Triples."""
+        store = data_store(quads(self.graph))
+        for start in range(0, len(self.observations), 20_000):
+            store.bulk_load("".join(nt for _, _, nt in self.observations[start:start + 20_000]).encode(),
+                            ox.RdfFormat.N_TRIPLES)
+        return store
 
     def validated(self, step: _Steps) -> Prepared:
         settings = self.settings
         step(f"validating against the SHACL shapes in {settings.shapes_dir}")
+        self.store = self.load_store()
         result = validate(self.store, shapes_graph(settings.shapes_dir, settings.base_uri), self.ontology,
                           settings.base_uri, locator(self.where, self.cube, settings.base_uri))
         # the Data Cube's IC-1 … IC-21 read the vocabulary too: in a named graph, so the data stays apart
@@ -160,18 +178,11 @@ def prepare_graph(settings: Settings, step: _Steps) -> GraphReady:
     graph = to_rdf(data, settings.base_uri, version, where)
     graph += cube_structure(cube, data, settings.base_uri)
     # the observations never enter the rdflib graph: N-Triples, straight into the store
-    memo: dict = {}
-    observations = [(key, triples, ntriples(triples, memo))
-                    for key, triples in observation_triples(cube, data, settings.base_uri)]
-    del memo
+    observations = list(observation_triples(cube, data, settings.base_uri))
     ontology = ontology_graph(settings.ontology_dir, settings.base_uri)
-    store = data_store(quads(graph))
-    for start in range(0, len(observations), 20_000):
-        store.bulk_load("".join(nt for _, _, nt in observations[start:start + 20_000]).encode(),
-                        ox.RdfFormat.N_TRIPLES)
     triples = len(graph) + sum(len(t) for _, t, _ in observations)
     step.done(f"{triples} triples of data ({len(observations)} observations), {len(ontology)} of vocabulary")
-    return GraphReady(settings, data, version, graph, observations, ontology, cube, where, store)
+    return GraphReady(settings, data, version, graph, observations, ontology, cube, where)
 
 
 def _new_files(writer: ReleaseWriter, fn: Callable, *args) -> tuple[object, dict[str, dict]]:
@@ -184,16 +195,31 @@ def _new_files(writer: ReleaseWriter, fn: Callable, *args) -> tuple[object, dict
 def _write_data_files(writer: ReleaseWriter, ready: GraphReady, context: dict) -> tuple[dict, list, dict, dict]:
     """The data set's and the vocabulary's dumps (streamed, gzipped, verified), the query store
     loaded from them and the JSON-LD context: (triple counts, N-Triples paths, the store's entry,
-    the data set's statistics for VoID)."""
+    the data set's statistics for VoID). Run in a forked step of its own, which forks again: the
+    JSON-LD dump (which needs only the graph) and the store (which needs only the N-Triples) are
+    written beside the Turtle, RDF/XML and statistics, so a large build keeps both cores busy."""
     extra = [t for _, triples, _ in ready.observations for t in triples]
     counts = {DATASET_STEM: len(ready.graph) + len(extra), ONTOLOGY_STEM: len(ready.ontology)}
-    nt = [write_bulk_dumps(writer, DATASET_STEM, ready.graph, context, extra,
-                           (text for _, _, text in ready.observations))["nt"],
-          write_dumps(writer, ONTOLOGY_STEM, ready.ontology, context)["nt"]]
-    stats = data_statistics(ready.graph, ready.settings.base_uri, extra)
-    del extra
-    store_info = write_store(writer.directory(STORE_DIR), nt)
-    writer.write(CONTEXT, (json.dumps(context, indent=2) + "\n").encode())
+    expected = bulk_digest(ready.graph, extra)
+    jsonld = Forked("JSON-LD dump", _new_files, writer, write_bulk_jsonld, writer, DATASET_STEM, ready.graph,
+                    context, extra, expected)
+    store = None
+    try:
+        nt = [write_bulk_ntriples(writer, DATASET_STEM, ready.graph, (text for _, _, text in ready.observations),
+                                  expected, extra),
+              write_dumps(writer, ONTOLOGY_STEM, ready.ontology, context)["nt"]]
+        store = Forked("store", write_store, writer.directory(STORE_DIR), nt)
+        write_bulk_from_ntriples(writer, DATASET_STEM, nt[0], context, expected, ready.graph, extra)
+        stats = data_statistics(ready.graph, ready.settings.base_uri, extra)
+        del extra
+        writer.write(CONTEXT, (json.dumps(context, indent=2) + "\n").encode())
+        writer.files.update(jsonld.result()[1])
+        store_info = store.result()
+    except BaseException:
+        for job in (jsonld, store):
+            if job is not None:
+                job.cancel()
+        raise
     return counts, nt, store_info, stats
 
 

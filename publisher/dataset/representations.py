@@ -20,7 +20,7 @@ from rdflib import Graph
 
 from ..release.assemble import CONTEXT_FILE
 from ..release.describe import Describer, skipped_incoming
-from ..release.documents import DOCUMENTS_FILE, DocumentWriter, document_rows
+from ..release.documents import DOCUMENTS_FILE, DocumentWriter, compress_uniform, document_rows
 from ..release.labels import TERM_LABELS_FILE, TermLabels
 from ..release.manifest import SITE
 from ..release.page_models import page_model, site_model
@@ -71,6 +71,10 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
         made = list(rows(ordered[half:]))
         return made, (terms.fallbacks if terms is not None else {})
 
+    # the observations' own triples, compressed against the first one's (beside the documents)
+    own = sorted((key, nt.encode()) for key, _, nt in uniform)
+    dictionary = own[0][1] if own else b""
+    packed = Forked("uniform rows", compress_uniform, own, dictionary) if own else None
     second = Forked("documents (second half)", second_half)
     out = DocumentWriter(writer.path(DOCUMENTS_FILE))
     try:
@@ -81,13 +85,16 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
             out.add_rows(key, document)
         if terms is not None:
             terms.fallbacks.update(fallbacks)
-        own = sorted((key, nt) for key, _, nt in uniform)
-        for start in range(0, len(own), 10_000):
-            out.add_uniform([(key, nt.encode()) for key, nt in own[start:start + 10_000]])
+        del own
+        if packed is not None:
+            out.set_dictionary(dictionary)
+            out.add_uniform_compressed(packed.result())
         for target in sorted(index.links):
             out.add_links(target, index.links[target])
     except BaseException:
-        second.cancel()
+        for job in (packed, second):
+            if job is not None:
+                job.cancel()
         out.abort()
         raise
     out.close()

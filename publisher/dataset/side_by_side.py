@@ -77,8 +77,10 @@ class Forked:
         if not self.inline:
             ctx = multiprocessing.get_context("fork")
             self._conn, child_end = ctx.Pipe(duplex=False)
+            # not a daemon, so that a step may run steps of its own side by side (the dumps do); a
+            # child still never outlives the build: PR_SET_PDEATHSIG above, `cancel()` on failure
             self._process = ctx.Process(target=_run, args=(child_end, fn, args, os.getpid()), name=name,
-                                        daemon=True)
+                                        daemon=False)
             self._process.start()
             child_end.close()
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from babel.numbers import format_decimal
+from .numbers import babel_decimal, decimal_text
 
 WIDTH, HEIGHT = 640, 360
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 72, 24, 48, 64
@@ -79,19 +79,15 @@ def year_ticks(first: int, last: int, max_labels: int = 8) -> list[int]:
 
 
 def format_number(value: float, lang: str = "sv") -> str:
-    """An axis label as the chart's language writes numbers (Babel, CLDR): '0,5' and '1 000' in
+    """An axis label as the chart's language writes numbers (CLDR): '0,5' and '1 000' in
     Swedish, '0.5' and '1,000' in English; a year axis has no grouping."""
-    text = f"{value:.10f}".rstrip("0").rstrip(".")
-    decimals = len(text.split(".", 1)[1]) if "." in text else 0
-    return format_decimal(Decimal(text), format="#,##0" + ("." + "0" * decimals if decimals else ""),
-                          locale={"sv": "sv_SE", "en": "en_GB"}.get(lang, "sv_SE"))
+    return format_published(f"{value:.10f}".rstrip("0").rstrip("."), lang)
 
 
 def format_published(value: str, lang: str = "sv") -> str:
     """A value as published ('1.23'), every digit kept, with the language's decimal sign."""
-    decimals = max(0, -Decimal(value).as_tuple().exponent)
-    return format_decimal(Decimal(value), format="#,##0" + ("." + "0" * decimals if decimals else ""),
-                          locale={"sv": "sv_SE", "en": "en_GB"}.get(lang, "sv_SE"))
+    text = decimal_text(str(value), lang)
+    return text if text is not None else babel_decimal(Decimal(value), lang)  # NaN, Infinity; or raises
 
 
 def runs(points: tuple[tuple[int, str], ...]) -> list[list[tuple[int, str]]]:

@@ -28,11 +28,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, split_uri
 from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
 from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.plugins.serializers.xmlwriter import ESCAPE_ENTITIES
 from rdflib.plugins.shared.jsonld.context import UNDEF, Context
+from rdflib.term import _is_valid_uri
 
 from .json_text import emit, ordered_node, sorted_nodes
 
@@ -47,6 +48,18 @@ _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # TurtleSerializer escapes a % no
 _ID, _VOCAB = "@id", "@vocab"
 
 
+def _splits(uri: str) -> bool:
+    """Whether rdflib's compute_qname gets as far as asking for a prefix (a valid IRI that splits
+    into namespace and name): then a missing prefix is one it would generate."""
+    if not _is_valid_uri(uri):
+        return False
+    try:
+        split_uri(uri)
+    except ValueError:
+        return False
+    return True
+
+
 class Unsupported(Exception):
     """A graph the fast writers do not lay out like rdflib; the caller uses rdflib instead."""
 
@@ -59,6 +72,7 @@ class Writers:
         for prefix, ns in namespaces:
             template.bind(prefix, ns, override=True, replace=True)
         self._nm = template.namespace_manager
+        self._bound = tuple(str(ns) for _, ns in self._nm.namespaces())  # fixed from here on
         self._store = template.store
         self._context_data = context["@context"]
         self._context = Context(self._context_data)
@@ -85,7 +99,8 @@ class Writers:
 
     def forget(self) -> None:
         """Drop memoised terms (between documents of very different neighbourhoods, to bound memory)."""
-        self._n3.clear()
+        for memo in (self._n3, self._pnames, self._strict, self._shrunk, self._symbols):
+            memo.clear()
 
     def canonical(self, triples: Iterable[Triple]) -> list[Triple]:
         """The triples in the order `dump.canonical` inserted them: by the N3 of subject, predicate, object."""
@@ -126,6 +141,12 @@ class Writers:
             return self._pnames[uri]
         except KeyError:
             pass
+        if not str.startswith(uri, self._bound):  # (rdflib's URIRef.startswith takes no tuple)
+            # under no bound namespace (a resource's own IRI, an observation's): what rdflib's
+            # compute_qname would answer, without growing its namespace trie and its cache by one
+            # entry per IRI (a server assembles documents for ever: that was memory and time)
+            found = self._pnames[uri] = (None, None, None, _splits(uri))
+            return found
         needs_generated = False
         try:
             parts = self._nm.compute_qname(uri, generate=False)

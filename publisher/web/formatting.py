@@ -9,31 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
-LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+from ..release.numbers import LOCALES, decimal_text
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def number(value, lang: str) -> str:
     """A decimal as published ('12.5', 4222) in the page's language, every digit kept."""
-    try:
-        parsed = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if not parsed.is_finite():
-        return str(value)
-    decimals = max(0, -parsed.as_tuple().exponent)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(parsed, format=pattern, locale=LOCALES.get(lang, "sv_SE"), decimal_quantization=False)
+    text = decimal_text(str(value), lang)
+    return str(value) if text is None else text
 
 
 def date(value, lang: str) -> str:
     """An ISO date ('2018-05-17') in words of the page's language; a year or month stays as it is."""
-    text = str(value)
+    return _date(str(value), lang)
+
+
+@lru_cache(maxsize=20_000)
+def _date(text: str, lang: str) -> str:
     if not ISO_DATE.match(text):
         return text
     try:

@@ -26,6 +26,7 @@ TEMPLATES = Environment(
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # a release's templates never change under a running server: no stat() per page
 )
 TEMPLATES.filters.update(FILTERS)
 
