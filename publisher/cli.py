@@ -34,6 +34,15 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="load, validate and publish a new release into dist/")
     sub.add_parser("validate", help="load and validate the data without writing anything")
+    _static_commands(sub)
+    _serve_command(sub)
+    _import_commands(sub)
+    _load_command(sub)
+    return p
+
+
+def _static_commands(sub: argparse._SubParsersAction) -> None:
+    """export-static and static-config: the release as a static site for nginx."""
     export = sub.add_parser("export-static", help="write the current release as a static site with its nginx "
                                                   "configuration (docs/deployment.md)")
     export.add_argument("dir", type=Path, help="folder of the exports (DIR/current is the latest)")
@@ -45,6 +54,10 @@ def parser() -> argparse.ArgumentParser:
     static.add_argument("--port", type=int, default=8080)
     static.add_argument("--sparql", default="http://127.0.0.1:8000/sparql",
                         help="the SPARQL service /sparql is proxied to (default: a publisher serve on port 8000)")
+
+
+def _serve_command(sub: argparse._SubParsersAction) -> None:
+    """serve: the HTTP server, its SPARQL limits, backend and proxies."""
     serve = sub.add_parser("serve", help="serve the current release over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -52,25 +65,6 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--dev", action="store_true",
                        help="development mode: serve the release on any host and port without warning that its "
                             "URIs name another address")
-    imp = sub.add_parser("import-observations",
-                         help="convert a local export (Kolada JSON/CSV or our CSV) into data/observations/, checked")
-    imp.add_argument("file", type=Path, help="the local file to import (never a URL: nothing is fetched)")
-    imp.add_argument("--layout", choices=("kolada", "native"), required=True, help="the file's layout")
-    imp.add_argument("--source", help="id in data/sources.yaml the figures come from (required for kolada)")
-    imp.add_argument("--indicator", help="indicator id in the scheme 'nyckeltal' (default: by the Kolada KPI id)")
-    imp.add_argument("--status", choices=("sourced", "sourced-but-old"), default="sourced",
-                     help="confidence of the imported figures (default: sourced)")
-    imp.add_argument("--output", type=Path, help="CSV to write (default: data/observations/<file name>.csv)")
-    imp.add_argument("--replace", action="store_true", help="overwrite the output file if it exists")
-    bulk = sub.add_parser("import", help="import a bulk source file, as published, into a reviewable file in data/")
-    which = bulk.add_subparsers(dest="importer", required=True)
-    scb = which.add_parser("scb", help="SCB's municipalities and counties (CSV) -> data/import-scb.yaml")
-    scb.add_argument("municipalities", type=Path, help="municipalities.csv (municipality_code, …_short, county_code)")
-    scb.add_argument("counties", type=Path, help="counties.csv (county_code, county_name)")
-    wd = which.add_parser("wikidata", help="kommunkod -> Wikidata ids (CSV) -> data/import-wikidata.yaml")
-    wd.add_argument("file", type=Path, help="kommunkod-wikidata.csv (kommunkod, wikidata)")
-    com = which.add_parser("covenant", help="the JRC's Covenant of Mayors workbook (xlsx) -> data/import-covenant.yaml")
-    com.add_argument("file", type=Path, help="df1_Signatories_2024.xlsx (GCoM – MyCovenant, df1)")
     serve.add_argument("--extra-graph", action="append", default=[], metavar="IRI=FILE",
                        help="also serve FILE as the named graph IRI in /sparql (test fixtures; repeatable)")
     serve.add_argument("--query-timeout", type=float, default=10.0,
@@ -99,6 +93,36 @@ def parser() -> argparse.ArgumentParser:
                             "Oxigraph server's http://127.0.0.1:7878/query), loaded with `publisher load --into`")
     serve.add_argument("--sparql-backend-engine", choices=("oxigraph", "virtuoso", "other"), default="other",
                        help="the backend's engine, for how the time limit is passed on (default: other)")
+    serve.add_argument("--forwarded-allow-ips", default="", metavar="ADDRESSES",
+                       help="reverse proxies (comma-separated addresses, * for any) trusted to name the client in "
+                            "X-Forwarded-For; the per-client query limit then applies per visitor (default: none)")
+
+
+def _import_commands(sub: argparse._SubParsersAction) -> None:
+    """import-observations and import scb|wikidata|covenant: source files into data/."""
+    imp = sub.add_parser("import-observations",
+                         help="convert a local export (Kolada JSON/CSV or our CSV) into data/observations/, checked")
+    imp.add_argument("file", type=Path, help="the local file to import (never a URL: nothing is fetched)")
+    imp.add_argument("--layout", choices=("kolada", "native"), required=True, help="the file's layout")
+    imp.add_argument("--source", help="id in data/sources.yaml the figures come from (required for kolada)")
+    imp.add_argument("--indicator", help="indicator id in the scheme 'nyckeltal' (default: by the Kolada KPI id)")
+    imp.add_argument("--status", choices=("sourced", "sourced-but-old"), default="sourced",
+                     help="confidence of the imported figures (default: sourced)")
+    imp.add_argument("--output", type=Path, help="CSV to write (default: data/observations/<file name>.csv)")
+    imp.add_argument("--replace", action="store_true", help="overwrite the output file if it exists")
+    bulk = sub.add_parser("import", help="import a bulk source file, as published, into a reviewable file in data/")
+    which = bulk.add_subparsers(dest="importer", required=True)
+    scb = which.add_parser("scb", help="SCB's municipalities and counties (CSV) -> data/import-scb.yaml")
+    scb.add_argument("municipalities", type=Path, help="municipalities.csv (municipality_code, …_short, county_code)")
+    scb.add_argument("counties", type=Path, help="counties.csv (county_code, county_name)")
+    wd = which.add_parser("wikidata", help="kommunkod -> Wikidata ids (CSV) -> data/import-wikidata.yaml")
+    wd.add_argument("file", type=Path, help="kommunkod-wikidata.csv (kommunkod, wikidata)")
+    com = which.add_parser("covenant", help="the JRC's Covenant of Mayors workbook (xlsx) -> data/import-covenant.yaml")
+    com.add_argument("file", type=Path, help="df1_Signatories_2024.xlsx (GCoM – MyCovenant, df1)")
+
+
+def _load_command(sub: argparse._SubParsersAction) -> None:
+    """load: the release into an external SPARQL store."""
     load = sub.add_parser("load", help="load the current release into an external SPARQL store and switch to it")
     load.add_argument("--into", required=True, metavar="URL",
                       help="the store's SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
@@ -108,10 +132,6 @@ def parser() -> argparse.ArgumentParser:
                       help="user name for HTTP digest authentication, e.g. Virtuoso's /sparql-graph-crud-auth")
     load.add_argument("--password-file", type=Path, default=None, metavar="FILE",
                       help="file holding the password of --user (its first line)")
-    serve.add_argument("--forwarded-allow-ips", default="", metavar="ADDRESSES",
-                       help="reverse proxies (comma-separated addresses, * for any) trusted to name the client in "
-                            "X-Forwarded-For; the per-client query limit then applies per visitor (default: none)")
-    return p
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -28,7 +28,7 @@ class Settings:
     - keep_releases: how many older releases to keep beside the current one.
     - dcat_ap_shapes_dir: SEMIC's DCAT-AP 3.0.1 SHACL folder the build validates the DCAT-AP
       catalogue with (None or missing: that check is skipped, and the build says so).
-    - catalog_page_size: datasets per page of /catalog (Hydra paging).
+    - catalog_page_size: datasets per page of /catalog (Hydra paging): the build writes the pages.
     - vocabularies_dir: the N-Quads of the npm package @zazuko/rdf-vocabularies (`make setup`; the
       project's node_modules), where the build reads the reused vocabularies' published labels.
     """

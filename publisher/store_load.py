@@ -30,12 +30,12 @@ import httpx
 import pyoxigraph as ox
 
 from .errors import ConfigError, PublisherError
-from .release.formats import BY_KEY, parsers
+from .release.formats import BY_KEY, GRAPH_ACCEPT, GRAPH_ACCEPT_ORDER, parsers
 from .release_graphs import DCAT, DCTERMS_ISSUED, OWL_VERSION_INFO, RDF_TYPE, SERIES, VOID_TRIPLES, release_graph
 
 NT = BY_KEY["nt"].media_type
-READ_BACK = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
-PARSERS = parsers(("nt", "ttl", "rdf"))  # what READ_BACK asks for
+READ_BACK = GRAPH_ACCEPT
+PARSERS = parsers(tuple(k for k, _ in GRAPH_ACCEPT_ORDER))  # what READ_BACK asks for
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 

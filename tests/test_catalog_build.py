@@ -68,6 +68,32 @@ def test_release_has_each_profile_in_four_formats_listed_in_the_manifest(built, 
     assert entry["checked"] and entry["conforms"] and entry["violations"] == 0
 
 
+@pytest.mark.parametrize("profile", PROFILES)
+def test_release_has_every_page_of_each_profile_in_every_format_and_link_spelling(built, settings, profile):
+    """What /catalog serves, written by the build: the page is the whole catalogue with its Hydra view
+    (one page today), and each spelling of the links is its own file, in the manifest."""
+    from publisher.release.formats import BY_KEY, CATALOG_ORDER
+    from publisher.release.manifest import CATALOGUE_LINK_VARIANTS, CATALOGUE_PAGES, catalogue_page_name
+
+    manifest = json.loads((settings.current_release / "manifest.json").read_text())
+    assert manifest["catalog"]["profiles"][profile]["pages"] == 1
+    reference = catalogue(settings, profile)
+    hydra = "http://www.w3.org/ns/hydra/core#"
+    for key in CATALOG_ORDER:
+        for with_profile, with_mediatype in CATALOGUE_LINK_VARIANTS:
+            name = f"{CATALOGUE_PAGES}/{catalogue_page_name(profile, 1, key, with_profile, with_mediatype)}"
+            assert name in manifest["files"], name
+            page = Graph().parse(settings.current_release / name, format=BY_KEY[key].rdflib)
+            view = page.value(URIRef(BASE + "catalog"), URIRef(hydra + "view"))
+            assert ("_profile=" + profile in str(view)) == with_profile, view
+            assert ("_mediatype=" in str(view)) == with_mediatype, view
+            without_view = Graph()
+            for t in page:
+                if not str(t[1]).startswith(hydra) and t[0] != view:
+                    without_view.add(t)
+            assert isomorphic(without_view, reference), name
+
+
 def test_every_dump_is_a_distribution_with_its_size_checksum_and_media_type(built, settings):
     manifest = json.loads((settings.current_release / "manifest.json").read_text())
     pattern = r"(klimatsamarbeten|ontology)\.(ttl|nt|jsonld|rdf)(\.gz)?"

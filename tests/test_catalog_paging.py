@@ -3,12 +3,14 @@
 The real catalogue has three datasets (one page: the data, its CC BY 4.0 part, the vocabulary).
 To make the paging mechanism real, these tests
 add generated datasets, labelled synthetic (titles "SYNTHETIC dataset n", IRIs .../synthetic-n),
-to a copy of the built release, and harvest it from a real uvicorn server on 127.0.0.1 with a
-small page size, following hydra:next as ckanext-dcat and piveau do.
+to a copy of the built release, have the build's own writer write its pages with a small page size
+into it, and harvest it from a real uvicorn server on 127.0.0.1, following hydra:next as
+ckanext-dcat and piveau do.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -21,9 +23,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from publisher.dataset import conformance
+from publisher.dataset.catalogue_pages import HYDRA, page_count, page_graph, write_catalogue_pages
 from publisher.dataset.describe import SPDX
+from publisher.dataset.dump import ReleaseWriter, jsonld_context
+from publisher.release.manifest import MANIFEST, SUMS
 from publisher.uris import Minter
-from publisher.web.catalog import HYDRA, page_count, page_graph
 
 from .conftest import BASE, ROOT, free_port
 from .harvest import harvest
@@ -37,6 +41,8 @@ CATALOG = URIRef(BASE + "catalog")
 def synthetic_catalogue(real: Graph, n: int) -> Graph:
     """The real catalogue plus `n` synthetic datasets, each with two distributions."""
     g = Graph()
+    for prefix, ns in real.namespaces():
+        g.bind(prefix, ns)
     for triple in real:
         g.add(triple)
     publisher = real.value(URIRef(BASE + "id/dataset/klimatsamarbeten"), DCTERMS.publisher)
@@ -102,22 +108,36 @@ def test_page_links_keep_the_requested_profile(real_catalogue):
     assert str(out.value(view, HYDRA.next)) == BASE + "catalog?_profile=dcat-ap&page=2"
 
 
+def synthetic_release(built_release: Path, dist: Path, page_size: int) -> None:
+    """A release in `dist` that is the built one with the synthetic datasets in both catalogues,
+    paged by the build's writer (`write_catalogue_pages`) and published as the build publishes."""
+    manifest = json.loads((built_release / MANIFEST).read_text(encoding="utf-8"))
+    writer = ReleaseWriter(dist)
+    shutil.copytree(built_release, writer.tmp, dirs_exist_ok=True)
+    for name in (MANIFEST, SUMS):
+        (writer.tmp / name).unlink()
+    writer.files = dict(manifest.pop("files"))
+    graphs = {}
+    for profile in manifest["catalog"]["profiles"]:
+        real = Graph().parse(built_release / f"catalog-{profile}.ttl", format="turtle")  # with its prefixes
+        graphs[profile] = synthetic_catalogue(real, SYNTHETIC)
+    pages = write_catalogue_pages(writer, graphs, BASE, page_size, jsonld_context(BASE))
+    for profile, count in pages.items():
+        manifest["catalog"]["profiles"][profile]["pages"] = count
+    manifest["catalog"]["page_size"] = page_size
+    writer.publish("synthetic", manifest, keep=1)
+
+
 @pytest.fixture(scope="module")
-def synthetic_server(built, settings, real_catalogue, tmp_path_factory):
+def synthetic_server(built, settings, tmp_path_factory):
     """A copy of the built release whose catalogues carry the synthetic datasets, served by uvicorn."""
     dist = tmp_path_factory.mktemp("synthetic-dist")
-    release = dist / "releases" / "synthetic"
-    shutil.copytree(settings.current_release.resolve(), release)
-    (dist / "current").symlink_to(Path("releases") / "synthetic")
-    for profile in ("dcat-ap-se", "dcat-ap"):
-        real = Graph().parse(release / f"catalog-{profile}.nt", format="nt")
-        synthetic_catalogue(real, SYNTHETIC).serialize(release / f"catalog-{profile}.nt", format="nt")
+    synthetic_release(settings.current_release.resolve(), dist, PAGE_SIZE)
     port = free_port()
     code = (
         "import uvicorn; from pathlib import Path; from publisher.settings import Settings;"
         "from publisher.web.app import create_app;"
-        f"s = Settings.from_root(Path({str(ROOT)!r}), base_uri={BASE!r}, dist_dir=Path({str(dist)!r}),"
-        f" catalog_page_size={PAGE_SIZE});"
+        f"s = Settings.from_root(Path({str(ROOT)!r}), base_uri={BASE!r}, dist_dir=Path({str(dist)!r}));"
         f"uvicorn.run(create_app(s), host='127.0.0.1', port={port}, log_level='warning')"
     )
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -262,3 +262,25 @@ def test_a_browser_gets_the_catalogue_as_a_page(live_server, accept):
     for token in ("dcat-ap-se", "dcat-ap"):
         for media in ("application/rdf+xml", "text/turtle", "application/ld+json", "application/n-triples"):
             assert f'href="/catalog?_profile={token}&amp;_mediatype={media.replace("+", "%2B")}"' in page
+
+
+@pytest.mark.parametrize(("query", "headers", "file"), [
+    ("", {}, "dcat-ap-se.page1.rdf"),
+    ("", {"Accept": "text/turtle", "Accept-Profile": f"<{AP}>"}, "dcat-ap.page1.ttl"),
+    ("?_profile=dcat-ap", {"Accept": "application/ld+json"}, "dcat-ap.page1.p.jsonld"),
+    (f"?_profile={AP}", {}, "dcat-ap.page1.p.rdf"),  # a profile IRI: the page whose links carry its token
+    ("?_mediatype=ttl", {}, "dcat-ap-se.page1.m.ttl"),  # a format key: the page whose links carry the media type
+    ("?_mediatype=application/x-turtle&_profile=dcat-ap-se&page=1", {}, "dcat-ap-se.page1.p.m.ttl"),
+])
+def test_catalog_pages_are_served_as_the_build_wrote_them(live_server, built, settings, query, headers, file):
+    """The web parses and serialises nothing: each answer is a page file of the release, byte for byte,
+    its ETag the strong ETag of those bytes."""
+    from publisher.release.manifest import CATALOGUE_PAGES
+    from publisher.web.caching import strong_etag
+
+    with client_without_accept() as client:
+        r = client.get(live_server.url + "/catalog" + query, headers=headers)
+    assert r.status_code == 200
+    written = (settings.current_release / CATALOGUE_PAGES / file).read_bytes()
+    assert r.content == written
+    assert r.headers["etag"] == strong_etag(written)

@@ -64,6 +64,24 @@ def test_dataset_and_web_import_only_the_release_never_each_other(path):
             assert imported in ALLOWED[layer], f"{path.relative_to(PACKAGE)} ({layer or 'shared'}) imports {written}"
 
 
+def rdflib_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+        found += [name for name in names if name.split(".")[0] == "rdflib"]
+    return found
+
+
+def test_web_never_parses_or_serialises_what_the_build_wrote():
+    """The documents, the catalogue's pages and VoID are sent as the build wrote them: no web module
+    but the SPARQL package (which writes its own service description and query answers) imports
+    rdflib, the parser and serialiser it would need to re-read or re-write one."""
+    web = [p for p in MODULES if layer_of(p) == "web" and "sparql" not in p.relative_to(PACKAGE).parts]
+    assert any(p.name == "catalog.py" for p in web)
+    assert {str(p.relative_to(PACKAGE)): rdflib_imports(p) for p in web if rdflib_imports(p)} == {}
+
+
 def test_nothing_reads_the_environment_at_import_time():
     """Import every module of the package with an os.environ that notes who reads it: a read made
     while a publisher module's top-level code runs (directly, through os.getenv or a helper) fails.

@@ -166,6 +166,10 @@ OTHER_PATHS = [
     "/dumps/nothing.ttl", "/data/observations.csv", "/data/observations.json", "/data/nothing/here.csv",
     "/data/observations.xml", "/no/such/page", "/dumps", "/catalog/", "/.well-known/void/", "/sparql/",
     "/catalog/?page=2", "/catalog?lang=en", "/catalog?lang=sv&page=2", "/catalog?lang=EN", "/catalog?page=x",
+    # spelled otherwise than the catalogue's links spell them: the page whose links use the canonical spelling
+    "/catalog?_profile=https://semiceu.github.io/DCAT-AP/releases/3.0.1", "/catalog?_mediatype=ttl",
+    "/catalog?_profile=https%3A%2F%2Fdocs.dataportal.se%2Fdcat%2Fen%2F&_mediatype=application/x-turtle&page=1",
+    "/catalog?_mediatype=application/ld%20json",
 ]
 
 

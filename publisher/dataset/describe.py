@@ -395,6 +395,6 @@ def describe(data: SourceData, sets: list[DumpSet], files: Mapping[str, Mapping]
         {"sv": "Länkade data (avrefererbara URI:er)", "en": "Linked data (dereferenceable URIs)"},
         {"sv": "Varje resurs under /id/ i HTML, Turtle, JSON-LD, RDF/XML eller N-Triples efter Accept.",
          "en": "Every resource under /id/ as HTML, Turtle, JSON-LD, RDF/XML or N-Triples by Accept."},
-        HTTP_SEMANTICS, "text/turtle", served)
+        HTTP_SEMANTICS, BY_KEY["ttl"].media_type, served)
     b.catalog(datasets, [sparql, linked])
     return b.g

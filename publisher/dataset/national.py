@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import SourceProblem
@@ -49,6 +50,10 @@ def _by_code(records: list[Record]) -> tuple[dict[str, Record], list[Record]]:
     return first, rest
 
 
+Problem = Callable[[Record, str, str], None]  # (record, field, message): a problem at the record's field
+NOT_IN_SCB = "is not a municipality code in SCB's list (data/import-scb.yaml)"
+
+
 def merge(loaded: dict[str, Any]) -> list[SourceProblem]:
     """Rewrite loaded['counties'|'municipalities'|'organisations'|'memberships'] in place."""
     problems: list[SourceProblem] = []
@@ -59,9 +64,20 @@ def merge(loaded: dict[str, Any]) -> list[SourceProblem]:
     scb, wikidata, covenant = loaded.get("scb"), loaded.get("wikidata"), loaded.get("covenant")
     if scb is None or wikidata is None or covenant is None:
         return problems  # the missing file is already reported
+    counties, county_ids = _counties(loaded["counties"], scb, problem)
+    municipalities = _municipalities(loaded["municipalities"], scb, wikidata, county_ids, problem)
+    known = {r["code"] for r in scb["municipalities"]}
+    organisations, memberships = _covenant(loaded, covenant, municipalities, known, problem)
+    loaded["counties"] = sorted(counties, key=lambda r: r["code"])
+    loaded["municipalities"] = municipalities
+    loaded["organisations"] = organisations
+    loaded["memberships"] = memberships
+    return problems
 
-    # --- counties ---------------------------------------------------------------------------
-    hand_counties, counties = _by_code(loaded["counties"])  # a repeated code stays in, for the duplicate check
+
+def _counties(hand_kept: list[Record], scb: Any, problem: Problem) -> tuple[list[Record], dict[str, str]]:
+    """SCB's counties, hand-kept ones merged in, and the id of each county code."""
+    hand_counties, counties = _by_code(hand_kept)  # a repeated code stays in, for the duplicate check
     county_ids: dict[str, str] = {}
     for row in scb["counties"]:
         code, name = row["code"], row["name"]
@@ -80,12 +96,15 @@ def merge(loaded: dict[str, Any]) -> list[SourceProblem]:
     for hand in hand_counties.values():
         problem(hand, "code", f"county code {hand['code']!r} is not in SCB's list of counties (data/import-scb.yaml); "
                 "use one of its codes")
+    return counties, county_ids
 
-    # --- municipalities ----------------------------------------------------------------------
+
+def _municipalities(hand_kept: list[Record], scb: Any, wikidata: Any, county_ids: dict[str, str],
+                    problem: Problem) -> list[Record]:
+    """SCB's municipalities with their Wikidata ids, hand-kept ones merged in."""
     ids_by_county = {v: k for k, v in county_ids.items()}
     wd = {r["code"]: r for r in wikidata["ids"]}
-    wd_source = wikidata["source"].ident
-    hand_munis, municipalities = _by_code(loaded["municipalities"])
+    hand_munis, municipalities = _by_code(hand_kept)
     slugs = Counter(slugify(r["short_name"]) for r in scb["municipalities"])
     for row in scb["municipalities"]:
         code = row["code"]
@@ -111,22 +130,25 @@ def merge(loaded: dict[str, Any]) -> list[SourceProblem]:
             "confidence": "sourced", "sources": [_ref("sources", scb["source"].ident, row, "sources")]}
         if qid is not None:
             values["wikidata"] = qid["wikidata"]
-            values["sources"].append(_ref("sources", wd_source, row, "sources"))
+            values["sources"].append(_ref("sources", wikidata["source"].ident, row, "sources"))
         municipalities.append(Record(row.file, row.line, values, dict(row.lines)))
     for hand in hand_munis.values():
-        problem(hand, "code", f"{hand['code']!r} is not a municipality code in SCB's list (data/import-scb.yaml)")
+        problem(hand, "code", f"{hand['code']!r} {NOT_IN_SCB}")
     known = {r["code"] for r in scb["municipalities"]}
     for r in wikidata["ids"]:
         if r["code"] not in known:
-            problem(r, "code", f"{r['code']!r} is not a municipality code in SCB's list (data/import-scb.yaml)")
+            problem(r, "code", f"{r['code']!r} {NOT_IN_SCB}")
+    return municipalities
 
-    # --- the Covenant of Mayors --------------------------------------------------------------
+
+def _covenant(loaded: dict[str, Any], covenant: Any, municipalities: list[Record], known: set[str],
+              problem: Problem) -> tuple[list[Record], list[Record]]:
+    """The organisations and memberships with the Covenant's signatories added (groups as organisations)."""
     by_code = {m["code"]: m["id"] for m in municipalities}
     for entry in loaded.get("covenant_names", []):
         for code in [entry.get("code"), *(entry.get("group") or [])]:
             if code is not None and code not in known:
-                problem(entry, "code" if entry.get("code") else "group",
-                        f"{code!r} is not a municipality code in SCB's list (data/import-scb.yaml)")
+                problem(entry, "code" if entry.get("code") else "group", f"{code!r} {NOT_IN_SCB}")
     source = covenant["source"]
     hand_members = {(m["member"].ident, m["organisation"].ident): m for m in loaded["memberships"]
                     if "member" in m.values and "organisation" in m.values and not m.get("id")}
@@ -134,26 +156,11 @@ def merge(loaded: dict[str, Any]) -> list[SourceProblem]:
     for row in covenant["signatories"]:
         jrc = _ref("sources", source.ident, row, "sources")
         if row.get("group"):
-            member = slugify(row["name"])
-            organisations.append(Record(row.file, row.line, {
-                "id": member, "kind": "collaboration", "name": {"sv": row["name"], "en": row["name"]},
-                "description": {
-                    "sv": "En grupp av kommuner som undertecknat Borgmästaravtalet gemensamt, enligt JRC:s "
-                          "förteckning GCoM – MyCovenant.",
-                    "en": "A group of municipalities that signed the Covenant of Mayors together, as listed in "
-                          "the JRC's GCoM – MyCovenant dataset."},
-                "confidence": "sourced", "sources": [jrc]}, dict(row.lines)))
-            for code in row["group"]:
-                if code in by_code:
-                    memberships.append(Record(row.file, row.line, {
-                        "member": _ref("agents", by_code[code], row, "member"),
-                        "organisation": _ref("organisations", member, row, "organisation"),
-                        "confidence": "sourced", "sources": [jrc]}, dict(row.lines)))
+            member = _signatory_group(row, jrc, by_code, organisations, memberships)
         elif row.get("code") in by_code:
             member = by_code[row["code"]]
         else:
-            problem(row, "code", f"{row.get('code')!r} is not a municipality code in SCB's list "
-                    "(data/import-scb.yaml)")
+            problem(row, "code", f"{row.get('code')!r} {NOT_IN_SCB}")
             continue
         signatory = {"gcom_id": row["gcom_id"], "adhesion": row["adhesion"], "status": row["status"],
                      "commitments": row["commitments"], "as_of": covenant["as_of"], "source": source,
@@ -169,9 +176,25 @@ def merge(loaded: dict[str, Any]) -> list[SourceProblem]:
             "role": _ref("concepts:medlemsroller", "undertecknare", row, "role"),
             "since": PartialDate(row["adhesion"].text, "day"), "confidence": "sourced", "sources": [jrc],
             "signatory": signatory}, dict(row.lines)))
+    return organisations, memberships
 
-    loaded["counties"] = sorted(counties, key=lambda r: r["code"])
-    loaded["municipalities"] = municipalities
-    loaded["organisations"] = organisations
-    loaded["memberships"] = memberships
-    return problems
+
+def _signatory_group(row: Record, jrc: Ref, by_code: dict[str, str], organisations: list[Record],
+                     memberships: list[Record]) -> str:
+    """A group of signatories as an organisation whose members are its municipalities; its id."""
+    member = slugify(row["name"])
+    organisations.append(Record(row.file, row.line, {
+        "id": member, "kind": "collaboration", "name": {"sv": row["name"], "en": row["name"]},
+        "description": {
+            "sv": "En grupp av kommuner som undertecknat Borgmästaravtalet gemensamt, enligt JRC:s "
+                  "förteckning GCoM – MyCovenant.",
+            "en": "A group of municipalities that signed the Covenant of Mayors together, as listed in "
+                  "the JRC's GCoM – MyCovenant dataset."},
+        "confidence": "sourced", "sources": [jrc]}, dict(row.lines)))
+    for code in row["group"]:
+        if code in by_code:
+            memberships.append(Record(row.file, row.line, {
+                "member": _ref("agents", by_code[code], row, "member"),
+                "organisation": _ref("organisations", member, row, "organisation"),
+                "confidence": "sourced", "sources": [jrc]}, dict(row.lines)))
+    return member

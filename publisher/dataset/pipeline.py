@@ -19,7 +19,7 @@ from ..release.labels import TermLabels
 from ..release.manifest import CONTEXT, DATASET_STEM
 from ..settings import Settings
 from ..uris import Minter
-from .catalogue import check_catalogue, describe_catalogue, write_catalogue
+from .catalogue import check_and_page, describe_catalogue, write_catalogue
 from .cube import CUBE_ID, cube_structure, observation_triples
 from .downloads import write_cube_files
 from .dump import (
@@ -73,9 +73,11 @@ class BuildResult:
 
 
 def input_version(settings: Settings, data: SourceData, extra: dict[str, bytes] | None = None) -> str:
-    """One identifier for everything that shapes the output: data, vocabulary, shapes, code, base."""
+    """One identifier for everything that shapes the output: data, vocabulary, shapes, code, base,
+    the catalogue's page size."""
     h = hashlib.sha256()
     h.update(settings.base_uri.encode())
+    h.update(f"catalog_page_size={settings.catalog_page_size}\0".encode())
     for name, payload in sorted({**data.files, **(extra or {})}.items()):
         h.update(f"data/{name}\0".encode() + payload)
     for folder, pattern in (
@@ -291,7 +293,9 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
         writer.files.update(files)
         writer.write("validation-report.ttl", result.report.serialize(format="turtle", encoding="utf-8"))
         draft = describe_catalogue(writer, settings, data, ontology, version, DATASET_STEM, ONTOLOGY_STEM)
-        checks = Forked("catalogue checks", check_catalogue, settings, draft.graphs)  # beside the documents
+        # the profiles' checks and the catalogue's pages, beside the documents
+        checks = Forked("catalogue checks and pages", _new_files, writer, check_and_page, writer, settings,
+                        draft.graphs, context)
         from .representations import write_representations  # every document in every format (pages/)
 
         # the catalogue's distributions, services, publisher and contact dereference like everything else
@@ -300,8 +304,10 @@ def _build(settings: Settings, progress: Progress) -> BuildResult:
         write_representations(writer, graph, ontology, settings.base_uri, version, context, figures,
                               prepared.observations, terms)
         writer.write(FALLBACKS_FILE, report_fallbacks(terms, settings.base_uri, progress).encode())
-        catalog = write_catalogue(writer, settings, data, stats, draft, checks.result(), DATASET_STEM, context,
-                                  progress)
+        (profile_checks, pages), files = checks.result()
+        writer.files.update(files)
+        catalog = write_catalogue(writer, settings, data, stats, draft, profile_checks, pages, DATASET_STEM,
+                                  context, terms, progress)
         step.done(f"{len(writer.files)} files verified by re-parsing with pyoxigraph")
 
         step("publishing the release")

@@ -54,6 +54,9 @@ BY_KEY = {f.key: f for f in RDF_FORMATS}
 # the order the build writes each dump's files in (N-Triples second: the bulk dumps derive Turtle
 # and RDF/XML from it)
 DUMP_FORMATS: tuple[RdfFormat, ...] = tuple(BY_KEY[k] for k in ("ttl", "nt", "jsonld", "rdf"))
+# the catalogue's formats in its order of preference: RDF/XML first, what a portal gets without asking
+CATALOG_ORDER = ("rdf", "ttl", "jsonld", "nt")
+VOID_ORDER = ("ttl", "jsonld", "rdf", "nt")  # the VoID description's
 
 # the release's other files, by suffix
 OTHER_MEDIA_TYPES = {
@@ -72,6 +75,16 @@ def format_for(media_type: str) -> RdfFormat | None:
         if media_type == f.media_type or media_type in f.aliases:
             return f
     return None
+
+
+def accept(*weighted: tuple[str, float]) -> str:
+    """An Accept header for the formats with these keys and q-values, best first."""
+    return ", ".join(BY_KEY[k].media_type + (f";q={q:g}" if q < 1 else "") for k, q in weighted)
+
+
+# what to ask an engine or a store for when reading a graph back: N-Triples, else Turtle, else RDF/XML
+GRAPH_ACCEPT_ORDER = (("nt", 1.0), ("ttl", 0.8), ("rdf", 0.5))
+GRAPH_ACCEPT = accept(*GRAPH_ACCEPT_ORDER)
 
 
 def parsers(keys: tuple[str, ...]) -> dict[str, ox.RdfFormat]:

@@ -21,9 +21,23 @@ CONTEXT = "context.jsonld"  # the JSON-LD @context every JSON-LD file of the rel
 SITE = "pages/site.json"  # what the landing page, the sitemap and the 404 page list
 CUBE = "pages/cube.json"  # what the landing page shows of the statistics cube
 DATASET_STEM = "klimatsamarbeten"  # the dumps: klimatsamarbeten.{ttl,nt,jsonld,rdf}(.gz)
+CATALOGUE_MODEL = "pages/catalogue.json"  # what the HTML /catalog page shows (release/catalogue_page.py)
+CATALOGUE_PAGES = "pages/catalog"  # every page of the catalogue as served: catalogue_page_name
 
 REQUIRED_PARTS = ("version", "base_uri", "files", "store", "catalog")
 REQUIRED_FILES = (DOCUMENTS_FILE, SITE, f"{DATASET_STEM}.ttl")
+
+
+def catalogue_page_name(profile: str, page: int, key: str, with_profile: bool, with_mediatype: bool) -> str:
+    """`<profile>.page<N>[.p][.m].<key>`: page N of the catalogue in one profile and RDF format, as
+    `/catalog` serves it. Its Hydra links carry `_profile` (the profile's token) when `with_profile`,
+    `_mediatype` (the format's media type) when `with_mediatype`, as the request that asks for it
+    did; the release holds it under CATALOGUE_PAGES/, the static export under /catalog/."""
+    return f"{profile}.page{page}{'.p' if with_profile else ''}{'.m' if with_mediatype else ''}.{key}"
+
+
+# (with _profile, with _mediatype): the four spellings of a page's links, one file each
+CATALOGUE_LINK_VARIANTS = ((False, False), (True, False), (False, True), (True, True))
 
 
 def sums_text(files: dict[str, dict]) -> str:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from json.encoder import encode_basestring
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -35,6 +34,8 @@ from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.plugins.serializers.xmlwriter import ESCAPE_ENTITIES
 from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 from rdflib.term import _is_valid_uri
+
+from .json_text import emit, ordered_node, sorted_nodes
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 RDF_NS = URIRef(str(RDF))
@@ -354,86 +355,23 @@ class Writers:
                 existing.append(value)
                 value = existing
             node[key] = value
-        listed = [_ordered(n) for n in nodes.values()]  # in place
+        listed = [ordered_node(n) for n in nodes.values()]  # in place
         del nodes
         out: list[str] = []
         if len(listed) == 1:
-            _emit({**listed[0], "@context": self._context_data}, 0, out)
+            emit({**listed[0], "@context": self._context_data}, 0, out)
             yield "".join(out) + "\n"
             return
         # {"@context": …, "@graph": [node, …]}: sort_keys puts @context first; one chunk per node
         out.append('{\n  "@context": ')
-        _emit(self._context_data, 1, out)
+        emit(self._context_data, 1, out)
         out.append(',\n  "@graph": [')
-        for i, node in enumerate(_sorted_nodes(listed)):
+        for i, node in enumerate(sorted_nodes(listed)):
             out.append(",\n    " if i else "\n    ")
             if node_lines:
                 out.append(json.dumps(node, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
             else:
-                _emit(node, 2, out)
+                emit(node, 2, out)
             yield "".join(out)
             out = []
         yield "".join(out) + ("\n  ]" if listed else "]") + "\n}\n"
-
-
-def _sort_key(value) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def _ordered(node: dict) -> dict:
-    """dump._ordered_jsonld for one node object, in place: the values of a key are strings, numbers
-    or flat objects ({"@id"}, {"@value", "@language" or "@type"}), so only those lists need sorting
-    (and key order is _emit's business)."""
-    for value in node.values():
-        if isinstance(value, list):
-            value.sort(key=_sort_key)
-    return node
-
-
-def _sorted_nodes(nodes: list[dict]) -> list[dict]:
-    """Node objects sorted by their JSON text. Each one's first key is its unique @id, so the text of
-    the @id orders them the same way, without writing every node twice."""
-    if all(min(n) == "@id" for n in nodes):
-        return sorted(nodes, key=lambda n: json.dumps(n["@id"], ensure_ascii=False))
-    return sorted(nodes, key=_sort_key)
-
-
-def _emit(value, level: int, out: list[str]) -> None:
-    """What json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) writes, without its
-    pure-Python encoder (the C one is not used when indenting)."""
-    if isinstance(value, str):
-        out.append(encode_basestring(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        out.append(json.dumps(value))
-    elif isinstance(value, list):
-        if not value:
-            out.append("[]")
-            return
-        inner = "\n" + "  " * (level + 1)
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _emit(item, level + 1, out)
-            separator = "," + inner
-        out.append("\n" + "  " * level + "]")
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = "\n" + "  " * (level + 1)
-        separator = "{" + inner
-        for key, item in sorted(value.items()):
-            out.append(separator + encode_basestring(key) + ": ")
-            _emit(item, level + 1, out)
-            separator = "," + inner
-        out.append("\n" + "  " * level + "}")
-    else:
-        raise TypeError(f"not JSON: {type(value).__name__}")

@@ -4,9 +4,9 @@
 
 import fs from 'fs';
 import conneg from 'conneg.js';
+import release from 'release.js';
 
-const ERROR_OFFERS = ['text/plain', 'text/html', 'application/json', 'application/problem+json',
-                      'application/ld+json'];
+const ERROR_OFFERS = release.errorOffers;  // web/errors.py's, written into release.js by the export
 
 function unquote(s) {  // urllib.parse.unquote (UTF-8, errors replaced)
     return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, run => {

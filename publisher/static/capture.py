@@ -2,7 +2,8 @@
 
 The static export does not render anything itself: it asks the Dereferencer (resources.py) and the
 catalogue, VoID and dump routes (catalog.py, dumps.py) for each representation, exactly as
-`publisher serve` would answer it, and keeps the body and the ETag. A document's variants are its
+`publisher serve` would answer it, and keeps the body and the ETag; the catalogue's RDF pages it
+takes from the release as the build wrote them (the files `/catalog` sends). A document's variants are its
 four RDF formats and its HTML in each language, with and without `?lang=` (the links of an explicit
 choice keep it), for every page of a long document.
 """
@@ -16,11 +17,12 @@ from urllib.parse import urlencode
 import httpx
 from fastapi import FastAPI
 
-from ..release.formats import BY_KEY
-from ..release.manifest import Release, downloads
+from ..release.formats import CATALOG_ORDER, VOID_ORDER
+from ..release.manifest import CATALOGUE_LINK_VARIANTS, CATALOGUE_PAGES, Release, catalogue_page_name, downloads
 from ..settings import Settings
+from ..uris import Minter
 from ..web.caching import strong_etag
-from ..web.catalog import CATALOG_ORDER, VOID_ORDER, catalog_router, page_count
+from ..web.catalog import catalog_router, rdf_links
 from ..web.cube_data import release_name
 from ..web.documents import RDF_KEYS
 from ..web.dumps import dumps_router, media_type_of
@@ -87,17 +89,26 @@ def _all_keys(reader) -> Iterator[str]:
 
 
 def catalogue_answers(release: Release, settings: Settings) -> tuple[list[Answer], dict]:
-    """The catalogue's pages in each profile and format, as the catalogue links to them (no
-    parameters, `_profile` as a token, `_mediatype` as a media type, or both), the HTML page in each
-    language, the VoID description, the list of dumps; and what the site's configuration needs to know of them."""
+    """The catalogue's pages in each profile and format with each spelling of their links (the
+    build's files, as `/catalog` sends them), the HTML page in each language, the VoID description,
+    the list of dumps; and what the site's configuration needs to know of them."""
     app = FastAPI()
     app.include_router(catalog_router(release, settings))
     app.include_router(dumps_router(release))
     info = release.manifest.get("catalog") or {}
     profiles = {token: p["uri"] for token, p in info.get("profiles", {}).items()}
+    counts = {token: p["pages"] for token, p in info.get("profiles", {}).items()}
+    minter = Minter(settings.base_uri)
     out: list[Answer] = []
     links: dict[str, str] = {}
-    counts: dict[str, int] = {}
+    for token in profiles:
+        for key in CATALOG_ORDER:
+            links[f"{token} {key}"] = rdf_links(minter, profiles, token, key)
+            for page in range(1, counts[token] + 1):
+                for with_profile, with_mediatype in CATALOGUE_LINK_VARIANTS:
+                    name = catalogue_page_name(token, page, key, with_profile, with_mediatype)
+                    body = release.file(f"{CATALOGUE_PAGES}/{name}").read_bytes()
+                    out.append(Answer(f"/catalog/{name}", body, strong_etag(body)))
     with _InProcess(app) as client:
         def get(file: str, url: str, params: dict, headers: dict | None = None):
             response = client.get(url, params=params, headers=headers or {})
@@ -106,19 +117,6 @@ def catalogue_answers(release: Release, settings: Settings) -> tuple[list[Answer
             out.append(Answer(file, response.content, response.headers["etag"]))
             return response
 
-        for token, iri in profiles.items():
-            counts[token] = _catalogue_pages(release, settings, token)
-            for key in CATALOG_ORDER:
-                media = BY_KEY[key].media_type
-                for page in range(1, counts[token] + 1):
-                    paging = {"page": str(page)} if page > 1 else {}
-                    stem = f"/catalog/{token}.page{page}"
-                    negotiated = {"accept": media, "accept-profile": f"<{iri}>"}
-                    response = get(f"{stem}.{key}", "/catalog", paging, negotiated)
-                    links[f"{token} {key}"] = response.headers["link"]
-                    get(f"{stem}.p.{key}", "/catalog", {"_profile": token, **paging}, {"accept": media})
-                    get(f"{stem}.m.{key}", "/catalog", {"_mediatype": media, **paging}, {"accept-profile": f"<{iri}>"})
-                    get(f"{stem}.p.m.{key}", "/catalog", {"_profile": token, "_mediatype": media, **paging})
         html = {}
         if info.get("default_profile") in profiles:
             for lang in LANGUAGES:  # the HTML catalogue, negotiated by Accept-Language or chosen by ?lang=
@@ -152,18 +150,6 @@ class _InProcess:
 
     def get(self, url: str, params: dict, headers: dict) -> httpx.Response:
         return self.loop.run_until_complete(self.client.get(url, params=params, headers=headers))
-
-
-def _catalogue_pages(release: Release, settings: Settings, token: str) -> int:
-    from rdflib import Graph
-    from rdflib.namespace import DCAT
-
-    from ..uris import Minter
-
-    stem = release.manifest["catalog"]["profiles"][token]["stem"]
-    graph = Graph().parse(release.file(f"{stem}.nt"), format="nt")
-    total = len(set(graph.objects(Minter(settings.base_uri).catalog, DCAT.dataset)))
-    return page_count(total, settings.catalog_page_size)
 
 
 def file_table(release: Release) -> dict[str, tuple[str, str, str | None]]:

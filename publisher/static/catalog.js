@@ -12,8 +12,8 @@ function table(name) {
     return JSON.parse(fs.readFileSync(release.nginxDir + '/' + name, 'utf8'));
 }
 
-const CATALOG_ORDER = ['rdf', 'ttl', 'jsonld', 'nt'];
-const VOID_ORDER = ['ttl', 'jsonld', 'rdf', 'nt'];
+const CATALOG_ORDER = release.catalogOrder;  // release/formats.py's, written into release.js by the export
+const VOID_ORDER = release.voidOrder;
 const PROFILE_ITEM = /^\s*(?:<([^>]*)>|([A-Za-z0-9._:\/#-]+))\s*((?:;[^;]*)*)$/;
 const DEFAULT_CACHE = 'public, max-age=300, must-revalidate';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -125,16 +125,9 @@ function catalog(r, site, etagOf, appError) {
     }
     const page = parseInt(raw, 10);
     if (page > cat.pages[profile]) return appError(r, 404, 'the catalogue has ' + cat.pages[profile] + ' page(s)');
-    // the export holds the pages as the catalogue links to them: _profile as a token, _mediatype as a media type
-    let variant = '';
-    if ('_profile' in q) {
-        if (q._profile !== profile) return notExported(r, cat, appError);
-        variant += '.p';
-    }
-    if ('_mediatype' in q) {
-        if (q._mediatype !== fmt.media) return notExported(r, cat, appError);
-        variant += '.m';
-    }
+    // the page whose Hydra links carry the choice the query made, spelled as the catalogue's links spell
+    // it (the profile's token, the format's media type), whatever spelling the query used: as catalog.py
+    const variant = ('_profile' in q ? '.p' : '') + ('_mediatype' in q ? '.m' : '');
     const file = '/catalog/' + profile + '.page' + page + variant + '.' + fmt.key;
     const etag = etagOf(r, file);
     const headers = [['Content-Type', fmt.ctype], ['ETag', etag], ['Cache-Control', DEFAULT_CACHE],
@@ -142,12 +135,6 @@ function catalog(r, site, etagOf, appError) {
                      ['Content-Profile', '<' + cat.profiles[profile] + '>'], ['Link', cat.links[profile + ' ' + fmt.key]],
                      CORS, NOSNIFF];
     answers.representation(r, site, file, etag, headers, false);
-}
-
-function notExported(r, cat, appError) {
-    return appError(r, 404, 'this static copy of the catalogue has _profile as a profile token ('
-        + Object.keys(cat.profiles).join(', ') + ') and _mediatype as a media type ('
-        + CATALOG_ORDER.map(k => conneg.BY_KEY[k].media).join(', ') + ')');
 }
 
 function voidDescription(r, site, etagOf, appError) {

@@ -2,7 +2,9 @@
 // q-values, wildcards, quoted strings and JSON-LD profiles; Accept-Language with RFC 4647 lookup),
 // so the static export chooses exactly what `publisher serve` chooses. tests/test_static_parity.py
 // checks the two against each other with the headers of real clients and with the table of
-// tests/test_conneg.py.
+// tests/test_conneg.py. The table of formats comes from release.js, which the export writes.
+
+import release from 'release.js';
 
 // token = [!#$%&'*+.^_`|~0-9A-Za-z-]+ (RFC 9110). Regular-expression literals: njs runs a module's top-level
 // code for every request, and compiles a literal once but a `new RegExp` each time (a third of the throughput)
@@ -11,17 +13,8 @@ const PARAM_RE = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*([!#$%&'*+.^_`|~0-9A-Z
 const Q_RE = /^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$/;
 const LANG_RE = /^\s*(\*|[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)\s*$/;
 const MAX_HEADER = 8192;
-const JSONLD = 'http://www.w3.org/ns/json-ld#';
-const REGISTERED = {
-    'application/ld+json': ['expanded', 'compacted', 'context', 'flattened', 'frame', 'framed'].map(n => JSONLD + n),
-};
-
-const FORMATS = [  // conneg.RDF_FORMATS: key, media type, aliases, content type
-    ['ttl', 'text/turtle', ['application/x-turtle', 'application/turtle'], 'text/turtle; charset=utf-8'],
-    ['jsonld', 'application/ld+json', ['application/json'], 'application/ld+json'],
-    ['rdf', 'application/rdf+xml', ['application/xml', 'text/xml'], 'application/rdf+xml'],
-    ['nt', 'application/n-triples', ['text/plain'], 'application/n-triples; charset=utf-8'],
-];
+const REGISTERED = release.registeredProfiles;  // web/conneg.py's REGISTERED_PROFILES
+const FORMATS = release.rdfFormats;  // release/formats.py's RDF_FORMATS: key, media type, aliases, content type
 const BY_KEY = {};
 FORMATS.forEach(f => { BY_KEY[f[0]] = {key: f[0], media: f[1], aliases: f[2], ctype: f[3]}; });
 

@@ -23,11 +23,15 @@ import shutil
 import time
 from pathlib import Path
 
+from ..release.formats import CATALOG_ORDER, RDF_FORMATS, VOID_ORDER
 from ..release.manifest import Release, open_release
 from ..settings import Settings
 from ..web.caching import http_date
+from ..web.conneg import REGISTERED_PROFILES, offer_parts
+from ..web.errors import ERROR_OFFERS
 from ..web.i18n import LANGUAGES
 from ..web.pages import render_error
+from ..web.resources import AVAILABLE, DOC_OFFERS, LANDING_OFFERS, landing_link
 from .capture import catalogue_answers, data_slices, document_answers, file_table
 from .common_headers import choice_maps
 from .nginx_conf import write_site_config
@@ -110,9 +114,9 @@ def _write(release: Release, settings: Settings, work: Path, final: Path) -> Non
         "entryKey": f"dataset/{release.manifest.get('dataset', '')}", "marker": MARKER,
         "phrases": {str(status): _phrase(status) for status in ERROR_STATUSES},
         "root": str(final / "site"), "errorsDir": str(final / "nginx" / "errors"),
-        "landingLink": (f'<{settings.base_uri}.well-known/void>; rel="describedby"; type="text/turtle", '
-                        f'<{settings.base_uri}catalog>; rel="alternate"; type="application/rdf+xml"'),
+        "landingLink": landing_link(settings.base_uri),
         "nginxDir": str(final / "nginx"),
+        **format_tables(),
     }
     catalogue_table = {k: catalogue_info[k] for k in ("profiles", "default", "pages", "links", "html")}
     (nginx / "catalog.json").write_text(json.dumps({**catalogue_table, "voidLink": catalogue_info["void_link"]}),
@@ -135,6 +139,20 @@ def _write(release: Release, settings: Settings, work: Path, final: Path) -> Non
     for path in site.rglob("*"):
         if path.is_file() and path.stat().st_nlink == 1:  # a hard link is the release's own file: leave it
             os.utime(path, (stamp, stamp))
+
+
+def format_tables() -> dict:
+    """The tables of formats and offers the njs modules negotiate with, from the server's own
+    (release/formats.py, web/resources.py, web/errors.py), as release.js constants: njs runs a module's
+    top level for every request, and a literal costs less there than reading and parsing a file."""
+    return {
+        "rdfFormats": [[f.key, f.media_type, list(f.aliases), f.content_type] for f in RDF_FORMATS],
+        "catalogOrder": list(CATALOG_ORDER), "voidOrder": list(VOID_ORDER),
+        "docOffers": list(DOC_OFFERS), "docParts": [offer_parts(o) for o in DOC_OFFERS],
+        "landingOffers": list(LANDING_OFFERS), "landingParts": [offer_parts(o) for o in LANDING_OFFERS],
+        "available": AVAILABLE, "errorOffers": list(ERROR_OFFERS),
+        "registeredProfiles": {media: sorted(profiles) for media, profiles in REGISTERED_PROFILES.items()},
+    }
 
 
 def map_key(file: str) -> str:

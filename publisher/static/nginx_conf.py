@@ -19,6 +19,9 @@ import os
 import pwd
 from pathlib import Path
 
+from ..release.formats import RDF_FORMATS
+from ..web.resources import document_link_header
+
 JS_MODULE = "/usr/lib/nginx/modules/ngx_http_js_module.so"  # Debian's libnginx-mod-http-js
 
 HTTP_CONF = """\
@@ -100,14 +103,11 @@ location ~ "^/doc/(?<ks_key>[a-z0-9/_-]+)(?:\\.(?<ks_ext>ttl|jsonld|rdf|nt|html)
     rewrite ^ $ks_path break;
     root {site_dir};
     types {{
-        text/turtle ttl;
-        application/ld+json jsonld;
-        application/rdf+xml rdf;
-        application/n-triples nt;
+{rdf_types}
         text/html html;
     }}
     charset utf-8;
-    charset_types text/turtle application/n-triples;  # and text/html, always
+    charset_types {text_types};  # and text/html, always
     etag off;
     if_modified_since off;
     max_ranges 0;
@@ -116,7 +116,7 @@ location ~ "^/doc/(?<ks_key>[a-z0-9/_-]+)(?:\\.(?<ks_ext>ttl|jsonld|rdf|nt|html)
     add_header Cache-Control "public, max-age=300, must-revalidate";
     add_header Vary $ks_vary;
     add_header Content-Language $ks_lang;
-    add_header Link '</doc/$ks_key.ttl>; rel="alternate"; type="text/turtle", </doc/$ks_key.jsonld>; rel="alternate"; type="application/ld+json", </doc/$ks_key.rdf>; rel="alternate"; type="application/rdf+xml", </doc/$ks_key.nt>; rel="alternate"; type="application/n-triples", </doc/$ks_key.html>; rel="alternate"; type="text/html", </doc/$ks_key>; rel="canonical"';
+    add_header Link '{document_link}';
     add_header Content-Location $ks_location;
     add_header X-Content-Type-Options nosniff;
     add_header Access-Control-Allow-Origin "*";
@@ -203,11 +203,20 @@ http {{
 """
 
 
+def document_formats() -> dict[str, str]:
+    """What the document location says of the RDF formats (release/formats.py): the media type of
+    each file suffix, the textual ones (sent with a charset), and a document's Link header."""
+    return {"rdf_types": "\n".join(f"        {f.media_type} {f.key};" for f in RDF_FORMATS),
+            "text_types": " ".join(f.media_type for f in RDF_FORMATS if f.charset),
+            "document_link": document_link_header("/doc/$ks_key").decode()}
+
+
 def write_site_config(into: Path, final: Path, version: str, last_modified: str, etag_count: int) -> None:
     """http.conf and server.conf into the folder `into`, naming the paths the export will have at `final`."""
     hash_size = max(1024, 1 << (2 * etag_count).bit_length())
     (into / "http.conf").write_text(HTTP_CONF.format(nginx_dir=final / "nginx", hash_size=hash_size), encoding="utf-8")
-    server = SERVER_CONF.format(site_dir=final / "site", version=version, last_modified=last_modified)
+    server = SERVER_CONF.format(site_dir=final / "site", version=version, last_modified=last_modified,
+                                **document_formats())
     (into / "server.conf").write_text(server, encoding="utf-8")
 
 

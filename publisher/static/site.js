@@ -14,25 +14,14 @@ const site = {release, root: release.root, errorsDir: release.errorsDir};
 const SUFFIXES = ['html', 'ttl', 'jsonld', 'rdf', 'nt'];
 const RDF_KEYS = ['ttl', 'jsonld', 'rdf', 'nt'];
 const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
-const COMPACTED = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"';
-const DOC_OFFERS = ['text/turtle', 'text/html', 'application/ld+json', 'application/rdf+xml', 'application/n-triples',
-                    'application/xhtml+xml', 'application/x-turtle', 'application/turtle', 'application/json',
-                    'application/xml', 'text/xml', 'text/plain', COMPACTED];
-// the offers taken apart (conneg.offerParts) as literals: njs runs this module's top level for every
-// request, and taking them apart there costs more than the whole negotiation
-const DOC_PARTS = [['text', 'turtle', []], ['text', 'html', []], ['application', 'ld+json', []],
-                   ['application', 'rdf+xml', []], ['application', 'n-triples', []], ['application', 'xhtml+xml', []],
-                   ['application', 'x-turtle', []], ['application', 'turtle', []], ['application', 'json', []],
-                   ['application', 'xml', []], ['text', 'xml', []], ['text', 'plain', []],
-                   ['application', 'ld+json', ['http://www.w3.org/ns/json-ld#compacted']]];
-const LANDING_OFFERS = ['text/html', 'text/turtle', 'application/ld+json', 'application/rdf+xml', 'application/n-triples',
-                        'application/x-turtle', 'application/turtle', 'application/json', 'application/xml', 'text/xml',
-                        'text/plain'];  // ['text/html'] + conneg.rdfOffers()
-const LANDING_PARTS = [['text', 'html', []], ['text', 'turtle', []], ['application', 'ld+json', []],
-                       ['application', 'rdf+xml', []], ['application', 'n-triples', []], ['application', 'x-turtle', []],
-                       ['application', 'turtle', []], ['application', 'json', []], ['application', 'xml', []],
-                       ['text', 'xml', []], ['text', 'plain', []]];
-const AVAILABLE = 'text/html, text/turtle, application/ld+json, application/rdf+xml, application/n-triples';
+// the server's offers (web/resources.py), and the same taken apart (conneg.offerParts), written into
+// release.js by the export: njs runs this module's top level for every request, and taking them apart
+// there costs more than the whole negotiation
+const DOC_OFFERS = release.docOffers;
+const DOC_PARTS = release.docParts;
+const LANDING_OFFERS = release.landingOffers;
+const LANDING_PARTS = release.landingParts;
+const AVAILABLE = release.available;
 const COMMON = [['X-Content-Type-Options', 'nosniff'], ['Access-Control-Allow-Origin', '*'],
                 ['Access-Control-Expose-Headers', 'ETag, Link, Location, Content-Location, Vary']];
 const ALLOW = 'GET, HEAD, OPTIONS';

@@ -6,15 +6,16 @@ angle brackets or tokens, with q-values) or the `_profile` query parameter (`dca
 `Content-Profile` and varies on `Accept, Accept-Profile`. With no Accept header at all (as the
 Swedish portal fetches) or `*/*`, the answer is RDF/XML. An unknown profile or format is a 406.
 
-The build wrote each profile's whole catalogue into the release; this module only pages it
-(Hydra `PartialCollectionView` with `hydra:next`/`hydra:previous`, `?page=N`,
-`catalog_page_size` datasets a page) and serialises the page. The VoID description is served as
-the build wrote it, byte for byte.
+The build wrote every page of the catalogue (Hydra `PartialCollectionView` with
+`hydra:next`/`hydra:previous`, `?page=N`, `catalog_page_size` datasets a page) in every profile and
+format, each with its links spelled four ways (with or without `_profile`, with or without
+`_mediatype`: dataset/catalogue_pages.py), and the HTML page's model; this module negotiates, picks
+the file (release/manifest.catalogue_page_name) and sends its bytes as they are, as it does the
+VoID description. It parses and serialises nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -23,23 +24,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, RDF, XSD
 from starlette.exceptions import HTTPException
 
-from ..release.catalogue_page import catalogue_model
-from ..release.formats import BY_KEY, RDF_FORMATS, RdfFormat, format_for
-from ..release.labels import TERM_LABELS_FILE, TermLabels
-from ..release.manifest import CONTEXT, Release
+from ..release.formats import BY_KEY, CATALOG_ORDER, RDF_FORMATS, VOID_ORDER, RdfFormat, format_for
+from ..release.manifest import CATALOGUE_MODEL, CATALOGUE_PAGES, Release, catalogue_page_name
 from ..settings import Settings
 from ..uris import Minter
 from .caching import conditional_response, strong_etag, validator_headers
 from .conneg import negotiate, split_list
 from .pages import render_page
 
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-CATALOG_ORDER = ("rdf", "ttl", "jsonld", "nt")  # RDF/XML first: what a portal gets without asking
-VOID_ORDER = ("ttl", "jsonld", "rdf", "nt")
 VARY = ("Accept", "Accept-Profile")
 _PROFILE_ITEM = re.compile(r'^\s*(?:<([^>]*)>|([A-Za-z0-9._:/#-]+))\s*((?:;[^;]*)*)$')
 
@@ -101,108 +95,7 @@ def choose_format(mediatype: str | None, accept: str | None, order: Sequence[str
     return format_for(chosen) if chosen else None
 
 
-# --- paging (pure) --------------------------------------------------------------------------
-
-
-def _reach(graph: Graph, start: URIRef, stop: set) -> set:
-    seen, todo = set(), [start]
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for _, o in graph.predicate_objects(node):
-            if not isinstance(o, Literal) and o not in stop and o not in seen:
-                todo.append(o)
-    return seen
-
-
-def page_count(total: int, size: int) -> int:
-    return max(1, -(-total // size))
-
-
-def page_graph(graph: Graph, catalog: URIRef, page: int, size: int, minter: Minter,
-               params: dict[str, str]) -> Graph:
-    """One page of the catalogue: the catalogue's own description and shared resources (publisher,
-    services, ...), the datasets of this page with everything only they reach, and the Hydra view."""
-    datasets = sorted(graph.objects(catalog, DCAT.dataset))
-    total = len(datasets)
-    pages = page_count(total, size)
-    on_page = set(datasets[(page - 1) * size: page * size])
-    off_page = set(datasets) - on_page
-    shared = _reach(graph, catalog, set(datasets))
-    keep = set(shared)
-    for d in on_page:
-        keep |= _reach(graph, d, set(datasets) - {d})
-    out = Graph()
-    for prefix, ns in graph.namespaces():
-        out.bind(prefix, ns)
-    out.bind("hydra", HYDRA)
-    for s, p, o in graph:
-        if s in keep and o not in off_page:
-            out.add((s, p, o))
-    view = minter.catalog_page(page, params)
-    out.add((view, RDF.type, HYDRA.PartialCollectionView))
-    out.add((catalog, HYDRA.view, view))
-    out.add((view, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
-    out.add((view, HYDRA.itemsPerPage, Literal(size, datatype=XSD.integer)))
-    out.add((view, HYDRA.first, minter.catalog_page(1, params)))
-    out.add((view, HYDRA.last, minter.catalog_page(pages, params)))
-    if page > 1:
-        out.add((view, HYDRA.previous, minter.catalog_page(page - 1, params)))
-    if page < pages:
-        out.add((view, HYDRA.next, minter.catalog_page(page + 1, params)))
-    return out
-
-
-def serialise(graph: Graph, fmt: RdfFormat, context: dict) -> bytes:
-    """The same bytes for the same graph in every process (replicas must send the same ETags):
-    triples added in sorted order, the prefixes rdflib would invent (ns1, ns2, …) given in the
-    order of the IRIs they stand for, not of Python's per-process set hashing, and the JSON-LD's
-    unordered arrays sorted."""
-    ordered = Graph(store="SimpleMemory")
-    for prefix, ns in graph.namespaces():
-        ordered.bind(prefix, ns)
-    for triple in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
-        ordered.add(triple)
-    if fmt.key == "nt":
-        lines = sorted({x for x in ordered.serialize(format="nt").splitlines() if x.strip()})
-        return ("\n".join(lines) + "\n").encode()
-    if fmt.key == "jsonld":
-        text = ordered.serialize(format="json-ld", context=context, auto_compact=True)
-        return (json.dumps(_sorted_arrays(json.loads(text)), indent=2, sort_keys=True, ensure_ascii=False)
-                + "\n").encode()
-    names = {p for _, p, _ in ordered} | {o for _, p, o in ordered if p == RDF.type and isinstance(o, URIRef)}
-    for name in sorted(names):
-        with contextlib.suppress(ValueError, KeyError):
-            ordered.namespace_manager.compute_qname(name, generate=True)
-    return ordered.serialize(format=fmt.rdflib, encoding="utf-8")
-
-
-def _sorted_arrays(value):
-    """JSON-LD with every array in a canonical order, except @list (an RDF list keeps its order) and
-    @context (a later context overrides an earlier one)."""
-    if isinstance(value, dict):
-        return {k: (v if k in ("@list", "@context") else _sorted_arrays(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_arrays(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
 # --- the routes ------------------------------------------------------------------------------
-
-
-def profile_graphs(release: Release, info: dict) -> dict[str, Graph]:
-    """Each profile's whole catalogue as the build wrote it (N-Triples): what the pages are cut from."""
-
-    def load(stem: str) -> Graph:
-        path = release.file(f"{stem}.nt")
-        if path is None or not path.exists():
-            raise HTTPException(404, f"this release has no {stem}")
-        return Graph().parse(path, format="nt")
-
-    return {token: load(p["stem"]) for token, p in info.get("profiles", {}).items()}
 
 
 def respond(request: Request, release: Release, body: bytes, fmt: RdfFormat, extra: dict[str, str],
@@ -225,18 +118,17 @@ def wants_html(request: Request) -> bool:
     return negotiate(request.headers.get("accept"), offers) == "text/html"
 
 
-def html_catalogue(release: Release, settings: Settings, graphs: dict[str, Graph], profiles: dict[str, str],
-                   default: str):
-    """The /catalog page a browser gets: `(request) -> Response`."""
+def html_catalogue(release: Release, settings: Settings, profiles: dict[str, str], default: str):
+    """The /catalog page a browser gets: `(request) -> Response`, or None if the release has no model."""
     minter = Minter(settings.base_uri)
+    model_file = release.file(CATALOGUE_MODEL)
+    if model_file is None or not model_file.exists():
+        return None
 
     @lru_cache(maxsize=1)
     def html_model() -> dict:
-        """The catalogue page (every dataset and distribution, all pages of the RDF in one), with
-        the labels of the release's table: a browser asking /catalog gets words, not IRIs."""
-        terms_file = release.file(TERM_LABELS_FILE)
-        terms = TermLabels.from_json(terms_file.read_bytes()) if terms_file and terms_file.exists() else TermLabels()
-        return catalogue_model(graphs[default], minter.catalog, settings.base_uri, terms)
+        """What the build wrote for the page: every dataset and distribution, with labels."""
+        return json.loads(model_file.read_bytes())
 
     def catalog_page(request: Request) -> Response:
         rdf_links = [{"profile": token, "format": BY_KEY[k].label, "media_type": BY_KEY[k].media_type,
@@ -256,15 +148,6 @@ def html_catalogue(release: Release, settings: Settings, graphs: dict[str, Graph
         return Response(body, media_type="text/html; charset=utf-8", headers=headers)
 
     return catalog_page
-
-
-def page_context(release: Release) -> dict:
-    """The JSON-LD context of a catalogue page: the release's, with Hydra's, SPDX's and DCAT-AP's prefixes."""
-    context = {}
-    if release.file(CONTEXT) and release.file(CONTEXT).exists():
-        context = json.loads(release.file(CONTEXT).read_text(encoding="utf-8"))["@context"]
-    return {**context, "hydra": str(HYDRA), "spdx": "http://spdx.org/rdf/terms#",
-            "dcatap": "http://data.europa.eu/r5r/"}
 
 
 def link(*items: tuple[str, str]) -> str:
@@ -303,50 +186,49 @@ def page_number(raw_page: str, pages: int) -> int:
     return page
 
 
+def rdf_links(minter: Minter, profiles: dict[str, str], profile: str, key: str) -> str:
+    """The Link header of a page of the catalogue in `profile` and format `key`."""
+    return (link((profiles[profile], "profile"), (str(minter.void_document), "describedby")) + ", "
+            + alternate_links(minter, profiles, but=(profile, key)))
+
+
+def page_file(request: Request, profile: str, fmt: RdfFormat, pages: int) -> str:
+    """The release file that answers a request for a page of the catalogue. A request that names
+    its profile or format in the query (`_profile` as a token or an IRI, `_mediatype` in any
+    spelling) gets the page whose Hydra links carry the choice, spelled as the catalogue's own links
+    spell it (the token, the media type): following them keeps the profile and format."""
+    q = request.query_params
+    page = page_number(q.get("page", "1"), pages)
+    return f"{CATALOGUE_PAGES}/{catalogue_page_name(profile, page, fmt.key, '_profile' in q, '_mediatype' in q)}"
+
+
 def catalog_router(release: Release, settings: Settings) -> APIRouter:
     router = APIRouter()
     minter = Minter(settings.base_uri)
     info = release.manifest.get("catalog") or {}
     profiles = {token: p["uri"] for token, p in info.get("profiles", {}).items()}
+    pages = {token: p.get("pages", 0) for token, p in info.get("profiles", {}).items()}
     default = info.get("default_profile", "dcat-ap-se")
-    context = page_context(release)
-
-    graphs = profile_graphs(release, info)
 
     @lru_cache(maxsize=256)
-    def render(profile: str, page: int, key: str, params: tuple) -> bytes:
-        g = page_graph(graphs[profile], minter.catalog, page, settings.catalog_page_size, minter,
-                       dict(params))
-        return serialise(g, BY_KEY[key], context)
-
-    @lru_cache(maxsize=8)
-    def void_bytes(key: str) -> bytes:
-        """The VoID description as the build wrote it in this format."""
-        path = release.file(f"{info.get('void', 'void')}.{key}")
+    def release_bytes(name: str) -> bytes:
+        """A file of the release as the build wrote it (a page of the catalogue, the VoID description)."""
+        path = release.file(name)
         if path is None or not path.exists():
-            raise HTTPException(404, "this release has no VoID description")
+            raise HTTPException(404, f"this release has no {name}")
         return path.read_bytes()
 
-    catalog_page = html_catalogue(release, settings, graphs, profiles, default)
+    catalog_page = html_catalogue(release, settings, profiles, default)
 
     @router.api_route("/catalog", methods=["GET", "HEAD"])
     def catalog(request: Request) -> Response:
-        if not graphs:
-            raise HTTPException(404, "this release has no catalogue")
-        if wants_html(request) and default in graphs:
+        if not profiles or not all(pages.values()):
+            raise HTTPException(404, "this release has no catalogue pages: build it again with this publisher")
+        if catalog_page is not None and wants_html(request):
             return catalog_page(request)
-        q = request.query_params
         profile, fmt = negotiated(request, profiles, default)
-        total = len(set(graphs[profile].objects(minter.catalog, DCAT.dataset)))
-        page = page_number(q.get("page", "1"), page_count(total, settings.catalog_page_size))
-        params = tuple(sorted((k, q[k]) for k in ("_profile", "_mediatype") if k in q))
-        body = render(profile, page, fmt.key, params)
-        alternates = alternate_links(minter, profiles, but=(profile, fmt.key))
-        headers = {
-            "Content-Profile": f"<{profiles[profile]}>",
-            "Link": link((profiles[profile], "profile"), (str(minter.void_document), "describedby"))
-            + ", " + alternates,
-        }
+        body = release_bytes(page_file(request, profile, fmt, pages[profile]))
+        headers = {"Content-Profile": f"<{profiles[profile]}>", "Link": rdf_links(minter, profiles, profile, fmt.key)}
         return respond(request, release, body, fmt, headers, VARY)
 
     @router.api_route("/.well-known/void", methods=["GET", "HEAD"])
@@ -356,10 +238,10 @@ def catalog_router(release: Release, settings: Settings) -> APIRouter:
         if fmt is None:
             raise HTTPException(406, "the VoID description is available as "
                                 + ", ".join(BY_KEY[k].media_type for k in VOID_ORDER))
-        return respond(request, release, void_bytes(fmt.key), fmt,
+        return respond(request, release, release_bytes(f"{info.get('void', 'void')}.{fmt.key}"), fmt,
                        {"Link": link((str(minter.catalog), "related"))}, ("Accept",))
 
     return router
 
 
-__all__ = ["RDF_FORMATS", "catalog_router", "choose_format", "choose_profile", "page_graph"]
+__all__ = ["RDF_FORMATS", "catalog_router", "choose_format", "choose_profile"]

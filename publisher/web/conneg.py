@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..release.formats import RDF_FORMATS, RdfFormat
+from ..release.formats import BY_KEY, RDF_FORMATS, RdfFormat
 from ..release.formats import format_for as format_for  # negotiation looks formats up by media type
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
@@ -45,8 +45,8 @@ MATCHED_PARAMS = ("profile",)  # parameters that take part in matching; others (
 NO_PROFILES: frozenset[str] = frozenset()
 JSONLD = "http://www.w3.org/ns/json-ld#"
 REGISTERED_PROFILES = {  # profiles a media type's registration defines: always recognised
-    "application/ld+json": frozenset(JSONLD + name for name in
-                                     ("expanded", "compacted", "context", "flattened", "frame", "framed")),
+    BY_KEY["jsonld"].media_type: frozenset(JSONLD + name for name in
+                                           ("expanded", "compacted", "context", "flattened", "frame", "framed")),
 }
 
 
@@ -94,6 +94,12 @@ def _offer(media_type: str) -> tuple[str, str, frozenset[str]]:
     mtype, _, subtype = pieces[0].strip().lower().partition("/")
     profiles = frozenset(uri for k, v in parse_params(pieces[1:]) if k == "profile" for uri in v.split())
     return mtype, subtype.strip(), profiles
+
+
+def offer_parts(media_type: str) -> list:
+    """[type, subtype, [declared profiles]] of an offer: as conneg.js's offerParts takes it apart."""
+    mtype, subtype, profiles = _offer(media_type)
+    return [mtype, subtype, sorted(profiles)]
 
 
 def parse_params(items: Sequence[str]) -> list[tuple[str, str]]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
+from ..release.formats import BY_KEY
 from .conneg import negotiate
 from .pages import render_error, request_language
 
-ERROR_OFFERS = ("text/plain", "text/html", "application/json", "application/problem+json", "application/ld+json")
+ERROR_OFFERS = ("text/plain", "text/html", "application/json", "application/problem+json", BY_KEY["jsonld"].media_type)
 
 
 def error_reply(status: int, detail: str, accept: str | None, accept_language: str | None,

@@ -31,98 +31,101 @@ class HeadLimits:
     head_seconds: float = 20.0
 
 
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with `head_limits` on every request head (`limited_protocol` sets them)."""
+
+    head_limits = HeadLimits()
+    _in_head = True
+    _head_bytes = 0
+    _field_bytes = 0
+    _fields = 0
+    _head_timer = None
+    _refused = False
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self._start_head_timer()
+
+    def connection_lost(self, exc) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        if self._in_head:
+            self._start_head_timer()
+        super().data_received(data)
+        if self._in_head and not self._refused:  # still no complete head: count what it holds so far
+            self._head_bytes += len(data)
+            if self._head_bytes > self.head_limits.target_bytes + self.head_limits.field_bytes:
+                self._refuse(431, "the request head is over the limit of "
+                             f"{self.head_limits.target_bytes + self.head_limits.field_bytes} bytes")
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head, self._head_bytes, self._field_bytes, self._fields = True, 0, 0, 0
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        if len(self.url) > self.head_limits.target_bytes:
+            self._refuse(414, f"the request target is over {self.head_limits.target_bytes} bytes; "
+                              "send a long SPARQL query with POST")
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._fields += 1
+        self._field_bytes += len(name) + len(value) + 4
+        if self._fields > self.head_limits.field_count:
+            self._refuse(431, f"more than {self.head_limits.field_count} header fields")
+        elif self._field_bytes > self.head_limits.field_bytes:
+            self._refuse(431, f"header fields over {self.head_limits.field_bytes} bytes in all")
+        else:
+            super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        if self._refused:
+            return
+        self._in_head = False
+        self._stop_head_timer()
+        super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._refused:
+            super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._in_head = True  # the next request's head: its timer starts with its first byte
+
+    def _start_head_timer(self) -> None:
+        if self._head_timer is None and not self._refused:
+            self._head_timer = self.loop.call_later(self.head_limits.head_seconds, self._head_timed_out)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self._in_head and not self._refused and not self.transport.is_closing():
+            self._refuse(408, f"no complete request head within {self.head_limits.head_seconds:g} s")
+
+    def _refuse(self, status: int, message: str) -> None:
+        """Answer `status` with a short explanation and close the connection; read nothing more."""
+        self._refused = True
+        self._stop_head_timer()
+        body = (message + "\n").encode()
+        self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                             b"content-length: %d\r\nconnection: close\r\n\r\n%s"
+                             % (status, REASONS[status], len(body), body))
+        self.transport.close()
+
+
 def limited_protocol(limits: HeadLimits) -> type[HttpToolsProtocol]:
     """uvicorn's httptools protocol with `limits` on every request head."""
-
-    class LimitedHttpToolsProtocol(HttpToolsProtocol):
-        _in_head = True
-        _head_bytes = 0
-        _field_bytes = 0
-        _fields = 0
-        _head_timer = None
-        _refused = False
-
-        def connection_made(self, transport) -> None:
-            super().connection_made(transport)
-            self._start_head_timer()
-
-        def connection_lost(self, exc) -> None:
-            self._stop_head_timer()
-            super().connection_lost(exc)
-
-        def data_received(self, data: bytes) -> None:
-            if self._refused:
-                return
-            if self._in_head:
-                self._start_head_timer()
-            super().data_received(data)
-            if self._in_head and not self._refused:  # still no complete head: count what it holds so far
-                self._head_bytes += len(data)
-                if self._head_bytes > limits.target_bytes + limits.field_bytes:
-                    self._refuse(431, "the request head is over the limit of "
-                                 f"{limits.target_bytes + limits.field_bytes} bytes")
-
-        def on_message_begin(self) -> None:
-            super().on_message_begin()
-            self._in_head, self._head_bytes, self._field_bytes, self._fields = True, 0, 0, 0
-
-        def on_url(self, url: bytes) -> None:
-            super().on_url(url)
-            if len(self.url) > limits.target_bytes:
-                self._refuse(414, f"the request target is over {limits.target_bytes} bytes; "
-                                  "send a long SPARQL query with POST")
-
-        def on_header(self, name: bytes, value: bytes) -> None:
-            self._fields += 1
-            self._field_bytes += len(name) + len(value) + 4
-            if self._fields > limits.field_count:
-                self._refuse(431, f"more than {limits.field_count} header fields")
-            elif self._field_bytes > limits.field_bytes:
-                self._refuse(431, f"header fields over {limits.field_bytes} bytes in all")
-            else:
-                super().on_header(name, value)
-
-        def on_headers_complete(self) -> None:
-            if self._refused:
-                return
-            self._in_head = False
-            self._stop_head_timer()
-            super().on_headers_complete()
-
-        def on_body(self, body: bytes) -> None:
-            if not self._refused:
-                super().on_body(body)
-
-        def on_message_complete(self) -> None:
-            if not self._refused:
-                super().on_message_complete()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            self._in_head = True  # the next request's head: its timer starts with its first byte
-
-        def _start_head_timer(self) -> None:
-            if self._head_timer is None and not self._refused:
-                self._head_timer = self.loop.call_later(limits.head_seconds, self._head_timed_out)
-
-        def _stop_head_timer(self) -> None:
-            if self._head_timer is not None:
-                self._head_timer.cancel()
-                self._head_timer = None
-
-        def _head_timed_out(self) -> None:
-            self._head_timer = None
-            if self._in_head and not self._refused and not self.transport.is_closing():
-                self._refuse(408, f"no complete request head within {limits.head_seconds:g} s")
-
-        def _refuse(self, status: int, message: str) -> None:
-            """Answer `status` with a short explanation and close the connection; read nothing more."""
-            self._refused = True
-            self._stop_head_timer()
-            body = (message + "\n").encode()
-            self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\n"
-                                 b"content-length: %d\r\nconnection: close\r\n\r\n%s"
-                                 % (status, REASONS[status], len(body), body))
-            self.transport.close()
-
-    return LimitedHttpToolsProtocol
+    return type("LimitedHttpToolsProtocol", (LimitedHttpToolsProtocol,), {"head_limits": limits})

@@ -22,8 +22,9 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import parse_qs, quote
 
+from ..release.formats import BY_KEY, CATALOG_ORDER, VOID_ORDER
 from .caching import http_date, precondition, precondition_failed, strong_etag
-from .conneg import MAX_HEADER, format_for, negotiate, negotiate_language, oversized_header, rdf_offers
+from .conneg import JSONLD, MAX_HEADER, format_for, negotiate, negotiate_language, oversized_header, rdf_offers
 from .documents import RDF_KEYS, Documents, Variant, load_documents
 from .errors import error_reply
 from .i18n import LANGUAGES
@@ -33,7 +34,7 @@ from .reply_memo import Headers, ReplyMemo
 __all__ = ["Dereferencer", "DereferencingMiddleware", "error_reply", "load_documents"]
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-COMPACTED = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"'  # what our JSON-LD is
+COMPACTED = f'{BY_KEY["jsonld"].media_type};profile="{JSONLD}compacted"'  # what our JSON-LD is
 _RDF = rdf_offers(with_aliases=False)
 # server order for ties: Turtle, then the page, the other RDF formats, XHTML, every alias, compacted JSON-LD
 DOC_OFFERS = (_RDF[0], "text/html", *_RDF[1:], "application/xhtml+xml", *rdf_offers()[len(_RDF):], COMPACTED)
@@ -79,7 +80,15 @@ def format_param(value: str) -> str | None:
     return fmt.key if fmt else None
 
 
-def _link_header(doc_path: str) -> bytes:
+def landing_link(base: str) -> str:
+    """The landing page's Link header: the VoID description and the catalogue, in the formats
+    they are served in without asking (absolute, as /catalog links)."""
+    return (f'<{base}.well-known/void>; rel="describedby"; type="{BY_KEY[VOID_ORDER[0]].media_type}", '
+            f'<{base}catalog>; rel="alternate"; type="{BY_KEY[CATALOG_ORDER[0]].media_type}"')
+
+
+def document_link_header(doc_path: str) -> bytes:
+    """A document's Link header: its RDF formats and its page (alternates), and the document itself (canonical)."""
     parts = [f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(doc_path)]
     parts.append(f'<{doc_path}.html>; rel="alternate"; type="text/html"')
     parts.append(f'<{doc_path}>; rel="canonical"')
@@ -208,9 +217,7 @@ class Dereferencer:
             body = render_landing(self.release, self.docs.site, self.dump_rows, lang, bool(explicit),
                                   self.docs.cube)
             etag = strong_etag(body, self.docs.version)
-            base = self.docs.base_uri  # announce the VoID description and the catalogue (absolute, as /catalog does)
-            announce = (f'<{base}.well-known/void>; rel="describedby"; type="text/turtle", '
-                        f'<{base}catalog>; rel="alternate"; type="application/rdf+xml"').encode()
+            announce = landing_link(self.docs.base_uri).encode()
             cached = self.landing_replies[memo_key] = (
                 self._headers(etag, b"text/html; charset=utf-8", body, b"Accept, Accept-Language", lang,
                               [(b"link", announce)]), body, etag)
@@ -243,7 +250,7 @@ class Dereferencer:
             variant = self.docs.rdf(key, fmt, page)
             body, etag = variant.body, variant.etag
         vary = b"Accept-Language" if fixed == "html" else (None if fixed else b"Accept, Accept-Language")
-        extra = [(b"link", _link_header(doc_path))]
+        extra = [(b"link", document_link_header(doc_path))]
         if not fixed:
             extra.append((b"content-location", f"{doc_path}.{fmt}{f'?page={page}' if page > 1 else ''}".encode()))
         return self._headers(etag, variant.content_type.encode(), body, vary, lang, extra), body, etag

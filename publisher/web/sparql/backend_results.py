@@ -14,18 +14,18 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from ...release.formats import BY_KEY, parsers
+from ...release.formats import BY_KEY, GRAPH_ACCEPT, GRAPH_ACCEPT_ORDER, parsers
 from .execute import BYTES_PER_ROW, MIN_BUDGET, NATIVE_RESULTS, clean, error
 from .formats import choose, offered
 from .results import BOOLEANS, SOLUTIONS
 
 # per form, so an engine that negotiates without looking at the form (Virtuoso) still answers right
 ACCEPT = {"results": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
-          "graph": "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"}
+          "graph": GRAPH_ACCEPT}
 RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                 "application/json": ox.QueryResultsFormat.JSON,
                 "application/sparql-results+xml": ox.QueryResultsFormat.XML}
-GRAPH_TYPES = parsers(("nt", "ttl", "rdf"))  # what ACCEPT asks for
+GRAPH_TYPES = parsers(tuple(k for k, _ in GRAPH_ACCEPT_ORDER))  # what ACCEPT asks for
 # Virtuoso labels blank nodes `nodeID://b10001` in its results, which is no blank node label
 VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*"|<bnode>)nodeID://')
 KINDS = {"ASK": "boolean", "SELECT": "solutions", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
