@@ -185,13 +185,14 @@ def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator
         s = URIRef(f"{shared('subjects', (o.indicator, o.municipality))}{o.year}")
         muni = municipalities[o.municipality]
         unit = shared("symbol", o.unit)
+        measure = decimal_literal(o.value)
         triples = [
             (s, a, observation),
             (s, in_dataset, dataset),
             (s, ref_municipality, shared("municipality", o.municipality)),
             (s, ref_year, shared("year", o.year)),
             (s, indicator, shared("indicator", o.indicator)),
-            (s, value, decimal_literal(o.value)),
+            (s, value, measure),
             (s, unit_measure, shared("unit", o.unit)),
             (s, confidence, shared("status", o.status)),
             (s, derived, shared("source", o.source)),
@@ -207,7 +208,7 @@ def observation_triples(cube: Cube, data: SourceData, base_uri: str) -> Iterator
             f"{subject}{nt['ref_municipality']} {shared_nt('municipality', o.municipality)} .\n"
             f"{subject}{nt['ref_year']} {shared_nt('year', o.year)} .\n"
             f"{subject}{nt['indicator']} {shared_nt('indicator', o.indicator)} .\n"
-            f"{subject}{nt['value']} {_quoteLiteral(triples[5][2])} .\n"
+            f"{subject}{nt['value']} {_quoteLiteral(measure)} .\n"
             f"{subject}{nt['unit_measure']} {shared_nt('unit', o.unit)} .\n"
             f"{subject}{nt['confidence']} {shared_nt('status', o.status)} .\n"
             f"{subject}{nt['derived']} {shared_nt('source', o.source)} .\n"

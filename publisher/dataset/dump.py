@@ -26,8 +26,8 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from ..errors import DumpMismatch
 from ..namespaces import REUSED, vocab
+from ..release.formats import BY_KEY, RdfFormat, media_type_of
 from ..release.formats import DUMP_FORMATS as FORMATS
-from ..release.formats import RdfFormat, media_type_of
 from ..release.manifest import MANIFEST, SUMS, manifest_text, sums_text
 from ..release.serialise import Unsupported, Writers
 from .verify import TripleDigest, expected_triples, verify, verify_digest
@@ -106,9 +106,10 @@ GZIP_LEVEL = 9  # level 6 is ~40 % faster but 8 % larger on our Turtle; the rele
 
 
 def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) -> dict[str, Path]:
-    """The four dumps of `graph` (the vocabulary; the data set's are `write_bulk_dumps`) and their .gz,
-    written as they are produced and each verified by re-parsing the file with pyoxigraph (against a
-    digest of the triples, so no second copy of the graph is made). Returns their paths by file suffix."""
+    """The four dumps of `graph` (the vocabulary; the data set's are written by the `write_bulk_*`
+    parts, side by side) and their .gz, written as they are produced and each verified by
+    re-parsing the file with pyoxigraph (against a digest of the triples, so no second copy of the
+    graph is made). Returns their paths by file suffix."""
     expected = TripleDigest.of(graph)
     writers = Writers(graph.namespaces(), context)
     try:
@@ -130,27 +131,9 @@ def write_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict) -
     return paths
 
 
-def write_bulk_dumps(writer: ReleaseWriter, stem: str, graph: Graph, context: dict, extra: Sequence[tuple],
-                     extra_ntriples: Iterable[str]) -> dict[str, Path]:
-    """The four dumps of `graph` plus `extra` (the observations, also given as N-Triples text), for
-    a dataset of any size: N-Triples from the sorted lines, Turtle and RDF/XML written by
-    pyoxigraph from that file (streaming, in Rust), JSON-LD by the fast writers (compacted with our
-    context, as the documents are, one node a line). Each is verified against a digest of the triples.
-    One after the other; the build runs the same parts side by side (`pipeline`)."""
-    expected = bulk_digest(graph, extra)
-    nt = write_bulk_ntriples(writer, stem, graph, extra_ntriples, expected, extra)
-    paths = {"nt": nt, **write_bulk_from_ntriples(writer, stem, nt, context, expected, graph, extra),
-             "jsonld": write_bulk_jsonld(writer, stem, graph, context, extra, expected)}
-    return {fmt.suffix: paths[fmt.suffix] for fmt in FORMATS}
-
-
 def bulk_digest(graph: Graph, extra: Sequence[tuple]) -> TripleDigest:
     """The order-free digest every bulk dump is verified against."""
     return TripleDigest.of(itertools.chain(graph, extra))
-
-
-def _format(suffix: str) -> RdfFormat:
-    return next(fmt for fmt in FORMATS if fmt.suffix == suffix)
 
 
 def write_bulk_ntriples(writer: ReleaseWriter, stem: str, graph: Graph, extra_ntriples: Iterable[str],
@@ -163,7 +146,7 @@ def write_bulk_ntriples(writer: ReleaseWriter, stem: str, graph: Graph, extra_nt
     name = f"{stem}.nt"
     path = writer.write_text(name, ("".join(lines[i:i + 4096]) for i in range(0, len(lines), 4096)), gz=True)
     del lines
-    verify_digest(path, _format("nt"), expected, name, lambda: itertools.chain(graph, extra))
+    verify_digest(path, BY_KEY["nt"], expected, name, lambda: itertools.chain(graph, extra))
     return path
 
 
@@ -173,7 +156,7 @@ def write_bulk_from_ntriples(writer: ReleaseWriter, stem: str, nt: Path, context
     prefixes = dict(context["@context"])
     paths = {}
     for suffix in ("ttl", "rdf"):
-        fmt, name = _format(suffix), f"{stem}.{suffix}"
+        fmt, name = BY_KEY[suffix], f"{stem}.{suffix}"
         payload = ox.serialize(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES),
                                format=fmt.ox_format, prefixes=prefixes)
         paths[suffix] = writer.write(name, payload, gz=True)
@@ -191,7 +174,7 @@ def write_bulk_jsonld(writer: ReleaseWriter, stem: str, graph: Graph, context: d
     path = writer.write_text(name, writers.jsonld_text(ordered, node_lines=True), gz=True)
     del ordered
     writers.forget()
-    verify_digest(path, _format("jsonld"), expected, name, lambda: itertools.chain(graph, extra))
+    verify_digest(path, BY_KEY["jsonld"], expected, name, lambda: itertools.chain(graph, extra))
     return path
 
 

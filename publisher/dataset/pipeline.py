@@ -139,11 +139,11 @@ class GraphReady:
     ontology: Graph
     cube: Cube
     where: dict[str, str]
-    store: ox.Store | None = None  # loaded by `validated`, after the build has forked the steps that need none
 
     def load_store(self) -> ox.Store:
         """The data in an in-memory Oxigraph store, for the shapes and the Data Cube checks; the
-        observations straight from their N-Triples."""
+        observations straight from their N-Triples. Loaded by `validated`, after the build has
+        forked the steps that need none of it."""
         store = data_store(quads(self.graph))
         for start in range(0, len(self.observations), 20_000):
             store.bulk_load("".join(nt for _, _, nt in self.observations[start:start + 20_000]).encode(),
@@ -153,13 +153,13 @@ class GraphReady:
     def validated(self, step: _Steps) -> Prepared:
         settings = self.settings
         step(f"validating against the SHACL shapes in {settings.shapes_dir}")
-        self.store = self.load_store()
-        result = validate(self.store, shapes_graph(settings.shapes_dir, settings.base_uri), self.ontology,
+        store = self.load_store()
+        result = validate(store, shapes_graph(settings.shapes_dir, settings.base_uri), self.ontology,
                           settings.base_uri, locator(self.where, self.cube, settings.base_uri))
         # the Data Cube's IC-1 … IC-21 read the vocabulary too: in a named graph, so the data stays apart
-        self.store.bulk_extend(quads(self.ontology, ONTOLOGY_GRAPH))
-        result = with_integrity(result, check_integrity(self.store))
-        self.store = None
+        store.bulk_extend(quads(self.ontology, ONTOLOGY_GRAPH))
+        result = with_integrity(result, check_integrity(store))
+        del store
         step.done(f"{result.violations} violations, {result.warnings} warnings")
         return Prepared(self.data, self.version, self.graph, self.observations, self.ontology, self.cube, result)
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from babel.dates import format_date
 
-from ..release.numbers import LOCALES, decimal_text
+from ..release.numbers import decimal_text, locale_of
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -34,7 +34,7 @@ def _date(text: str, lang: str) -> str:
     if not ISO_DATE.match(text):
         return text
     try:
-        return format_date(dt.date.fromisoformat(text), format="long", locale=LOCALES.get(lang, "sv_SE"))
+        return format_date(dt.date.fromisoformat(text), format="long", locale=locale_of(lang))
     except ValueError:
         return text
 
