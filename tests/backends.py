@@ -113,12 +113,13 @@ def start_oxigraph(location: Path | None) -> Engine:
     return Engine("oxigraph", base + "/query", base + "/store", process)
 
 
-def start_virtuoso(folder: Path) -> Engine:
+def start_virtuoso(folder: Path, seconds: int = ENGINE_SECONDS) -> Engine:
+    """Virtuoso in `folder`, its own query time limit (MaxQueryExecutionTime) `seconds`."""
     if shutil.which("virtuoso-t") is None:
         pytest.fail("virtuoso-t is missing: `make test` installs it (make virtuoso)")
     http, sql = free_port(), free_port()
     log = folder / "virtuoso.log"
-    process = subprocess.Popen([str(VIRTUOSO_RUN), str(folder), str(http), str(sql), str(ENGINE_SECONDS)],
+    process = subprocess.Popen([str(VIRTUOSO_RUN), str(folder), str(http), str(sql), str(seconds)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{http}"
     _wait(base + "/sparql", process, 120, log)
