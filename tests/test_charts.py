@@ -149,6 +149,10 @@ def test_municipality_chart_in_the_release_shows_the_real_series(built, settings
     assert root.find(SVG + "title").text.startswith("Greenhouse-gas emissions per inhabitant (territorial), Huddinge")
     desc = root.find(SVG + "desc").text
     assert "1990: 4.4" in desc and "2017: 1.53" in desc and "2020: 1.23" in desc
+    # the Swedish chart's description writes its numbers as Swedish does, like its axes and tables
+    sv = parse((settings.current_release / "cube-municipality--0126--vaxthusgaser-per-invanare.sv.svg").read_text())
+    desc = sv.find(SVG + "desc").text
+    assert "1990: 4,4" in desc and "2017: 1,53" in desc and "2020: 1,23" in desc and "1.53" not in desc
     assert len(root.findall(f".//{SVG}circle")) == 14
     # 1990, 2000 and 2005 stand alone; 2010–2020 is one line
     (line,) = root.findall(f".//{SVG}polyline")

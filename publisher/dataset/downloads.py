@@ -22,7 +22,7 @@ import io
 import json
 from collections import defaultdict
 
-from ..release.charts import Labels, Series, bar_chart, line_chart
+from ..release.charts import Labels, Series, bar_chart, format_published, line_chart
 from ..release.cube import INDICATOR_SCHEME, LANGS, QUERY_NAMES, query_text
 from ..release.manifest import CUBE
 from .cube import CUBE_ID
@@ -67,29 +67,43 @@ class _Context(CubeFacts):
         }
 
 
-def slice_csv(rows: list[dict[str, str]]) -> bytes:
-    buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=SLICE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+class SliceLines:
+    """Each observation's CSV line and JSON line, made once for the three slices it is in (the whole
+    cube, its indicator's, its municipality's), and the slices joined from them."""
+
+    def __init__(self, rows: list[dict[str, str]]):
+        buf = io.StringIO(newline="")
+        writer = csv.DictWriter(buf, fieldnames=SLICE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        self.header = buf.getvalue()
+        # DictWriter.writerow returns what the buffer's write returned: the length of the row's text
+        ends, at = [], len(self.header)
+        for row in rows:
+            at += writer.writerow(row)
+            ends.append(at)
+        text = buf.getvalue()
+        self.csv = [text[start:end] for start, end in zip([len(self.header), *ends[:-1]], ends, strict=True)]
+        self.json = [_compact({**{k: v for k, v in r.items() if k != "value"}, "value": json.loads(r["value"]),
+                               "value_text": r["value"], "year": int(r["year"])}) for r in rows]
+
+    def slice_csv(self, indexes: list[int]) -> bytes:
+        return (self.header + "".join([self.csv[i] for i in indexes])).encode("utf-8")
+
+    def slice_json(self, indexes: list[int], about: dict[str, str]) -> bytes:
+        # one observation a line: readable and diffable, a third smaller than indented JSON, and written by
+        # json's C encoder (indentation makes it fall back to the pure-Python one: 10x slower at 1M triples)
+        lines = ",\n".join([self.json[i] for i in indexes])
+        return (f'{{"columns":{_compact(list(SLICE_COLUMNS))},\n"observations":[\n{lines}\n],\n'
+                f'"slice":{_compact(about)}}}\n').encode()
 
 
-def slice_json(rows: list[dict[str, str]], about: dict[str, str]) -> bytes:
-    observations = [{**{k: v for k, v in r.items() if k != "value"}, "value": json.loads(r["value"]),
-                     "value_text": r["value"], "year": int(r["year"])} for r in rows]
-    # one observation a line: readable and diffable, a third smaller than indented JSON, and written by
-    # json's C encoder (indentation makes it fall back to the pure-Python one: 10x slower at 1M triples)
-    def compact(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-    lines = ",\n".join(compact(o) for o in observations)
-    return (f'{{"columns":{compact(list(SLICE_COLUMNS))},\n"observations":[\n{lines}\n],\n'
-            f'"slice":{compact(about)}}}\n').encode()
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _describe(series: list[Series], lang: str, ctx: _Context, observations: list[Observation]) -> str:
-    parts = [f"{s.name}: " + "; ".join(f"{y}: {v}" for y, v in sorted(s.points)) for s in series]
+    parts = [f"{s.name}: " + "; ".join(f"{y}: {format_published(v, lang)}" for y, v in sorted(s.points))
+             for s in series]
     sources = sorted({ctx.sources[o.source]["title"] for o in observations})
     return f"{TEXTS[lang]['values']}: " + ". ".join(parts) + f". {TEXTS[lang]['source']}: " + "; ".join(sources) + "."
 
@@ -99,13 +113,14 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
     ctx = _Context(cube, data, base_uri)
     files: dict[str, bytes] = {}
     obs = sorted(cube.observations, key=lambda o: (o.indicator, o.municipality, o.year))
-    made = {id(o): ctx.row(o) for o in obs}  # each observation's row, made once for the three slices it is in
+    lines = SliceLines([ctx.row(o) for o in obs])
+    index = {id(o): i for i, o in enumerate(obs)}
 
-    def rows_of(observations: list[Observation]) -> list[dict[str, str]]:
-        return [made[id(o)] for o in observations]
+    def rows_of(observations: list[Observation]) -> list[int]:
+        return [index[id(o)] for o in observations]
 
-    files["cube-observations.csv"] = slice_csv(rows_of(obs))
-    files["cube-observations.json"] = slice_json(rows_of(obs), {"dataset": str(ctx.m.dataset(CUBE_ID))})
+    files["cube-observations.csv"] = lines.slice_csv(rows_of(obs))
+    files["cube-observations.json"] = lines.slice_json(rows_of(obs), {"dataset": str(ctx.m.dataset(CUBE_ID))})
 
     by_indicator: dict[str, list[Observation]] = defaultdict(list)
     by_municipality: dict[str, list[Observation]] = defaultdict(list)
@@ -115,8 +130,8 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
 
     for ind, rows in sorted(by_indicator.items()):
         about = {"indicator": ind, "concept": str(ctx.m.concept(INDICATOR_SCHEME, ind))}
-        files[f"cube-indicator--{ind}.csv"] = slice_csv(rows_of(rows))
-        files[f"cube-indicator--{ind}.json"] = slice_json(rows_of(rows), about)
+        files[f"cube-indicator--{ind}.csv"] = lines.slice_csv(rows_of(rows))
+        files[f"cube-indicator--{ind}.json"] = lines.slice_json(rows_of(rows), about)
         per_muni: dict[str, list[Observation]] = defaultdict(list)
         per_year: dict[int, list[Observation]] = defaultdict(list)
         for o in rows:
@@ -140,8 +155,8 @@ def cube_files(cube: Cube, data: SourceData, base_uri: str) -> dict[str, bytes]:
 
     for code, rows in sorted(by_municipality.items()):
         about = {"municipality": code, "resource": str(ctx.m.municipality(code))}
-        files[f"cube-municipality--{code}.csv"] = slice_csv(rows_of(rows))
-        files[f"cube-municipality--{code}.json"] = slice_json(rows_of(rows), about)
+        files[f"cube-municipality--{code}.csv"] = lines.slice_csv(rows_of(rows))
+        files[f"cube-municipality--{code}.json"] = lines.slice_json(rows_of(rows), about)
         per_ind: dict[str, list[Observation]] = defaultdict(list)
         for o in rows:
             per_ind[o.indicator].append(o)
