@@ -18,9 +18,9 @@ import threading
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
-from .describe import Describer, Document
+from .describe import LINK_LABELS, Describer, Document
 from .documents import DocumentReader
 from .labels import TERM_LABELS_FILE, TermLabels
 from .manifest import CONTEXT
@@ -57,6 +57,7 @@ class Assembler:
         self._lock = threading.Lock()
         self._parts: tuple | None = None
         self._memo: dict = {}
+        self._labels: dict[str, list[tuple[str, str, str]]] = {}
         self.terms = TermLabels()
 
     def _load(self) -> tuple[Describer, Writers, Graph, Graph]:
@@ -72,6 +73,19 @@ class Assembler:
                 self.terms = TermLabels.from_json(terms_file.read_bytes()) if terms_file.exists() else TermLabels()
                 self._parts = (describer, writers, data, ontology)
             return self._parts
+
+    def link_labels(self, iri: str) -> list[tuple[str, str, str]]:
+        """The labels a document gives a resource it links to: (predicate, language, text)."""
+        found = self._labels.get(iri)
+        if found is None:
+            data = self._load()[2]
+            node = URIRef(iri)
+            found = [(str(p), o.language or "", str(o)) for p in LINK_LABELS for o in data.objects(node, p)
+                     if isinstance(o, Literal)]
+            if len(self._labels) > MEMO_LIMIT:
+                self._labels = {}
+            self._labels[iri] = found
+        return found
 
     def pages(self, key: str) -> int:
         return self._load()[0].pages(key)

@@ -10,13 +10,16 @@ of documents. Rendered answers are kept in a bounded memo by the Dereferencer (r
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..release.assemble import Assembler
 from ..release.documents import DOCUMENTS_FILE, DocumentReader
 from ..release.formats import BY_KEY
 from ..release.manifest import CUBE, SITE, Release
+from ..release.uniform_slots import uniform_slots
 from .caching import strong_etag
+from .uniform_pages import UniformPages
 
 RDF_KEYS = ("ttl", "jsonld", "rdf", "nt")  # the order of the alternates we list
 SUFFIXES = ("html", *RDF_KEYS)
@@ -37,6 +40,7 @@ class Documents:
     site: dict
     cube: dict = field(default_factory=dict)  # pages/cube.json: the landing page's statistics downloads
     assembler: Assembler | None = None  # observations and later pages, assembled on request
+    templates: UniformPages = field(default_factory=UniformPages)  # observations' documents, filled in
 
     def __contains__(self, key: str) -> bool:
         return key in self.reader or self.reader.is_uniform(key)
@@ -56,10 +60,23 @@ class Documents:
             return stem, suffix
         return None
 
+    def uniform(self, key: str, variant: tuple, general: Callable[[], bytes]) -> bytes:
+        """The first page of a document in `variant`: an observation's from its class's template when
+        there is one (web/uniform_pages.py), otherwise (and for any other document) `general()`."""
+        own = self.reader.uniform(key) if self.assembler is not None and self.reader.uniform_count else None
+        found = uniform_slots(key, own, self.base_uri, self.assembler.link_labels) if own else None
+        if found is None:
+            return general()
+        cls, slots = found
+        return self.templates.document(cls, variant, slots, lambda: general().decode("utf-8")).encode("utf-8")
+
     def rdf(self, key: str, fmt: str, page: int = 1) -> Variant | None:
         body = self.reader.body(key, fmt) if page == 1 else None
         if body is None and self.assembler is not None and key in self:
-            body = self.assembler.rdf(key, fmt, page)
+            if page == 1:
+                body = self.uniform(key, (fmt,), lambda: self.assembler.rdf(key, fmt))
+            else:
+                body = self.assembler.rdf(key, fmt, page)
         if body is None:
             return None
         return Variant(body, strong_etag(body, self.version), BY_KEY[fmt].content_type)

@@ -244,7 +244,12 @@ class Dereferencer:
         doc_path = f"/doc/{key}"
         if fmt == "html":
             variant = Variant(b"", "", "text/html; charset=utf-8")
-            body = render_resource(self.docs.model(key, page), lang or "sv", explicit, self.docs.figures(key))
+            page_lang = lang or "sv"
+
+            def page_html() -> bytes:
+                return render_resource(self.docs.model(key, page), page_lang, explicit, self.docs.figures(key))
+
+            body = self.docs.uniform(key, ("html", page_lang, explicit), page_html) if page == 1 else page_html()
             etag = strong_etag(body, self.docs.version)
         else:
             variant = self.docs.rdf(key, fmt, page)

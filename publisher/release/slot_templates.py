@@ -1,0 +1,198 @@
+"""Templates cut from one uniform document, filled with another's values.
+
+The cube's observations are all shaped alike: two observations of one class (the same predicates,
+the same indicator, unit, source, ...; see `uniform_slots.py`) have documents that differ only where
+their own values stand (key, municipality, year, value, labels), each written the way its place
+needs it: as is, HTML-escaped, percent-encoded, inside a JSON or N-Triples string, in Swedish or
+English number format. `cut` finds every place where an exemplar's values stand, and for each place
+the (slot, transform) pairs that give the text found there; `fill` writes another resource's values
+into those places.
+
+A place where several pairs gave the exemplar's text (a value with nothing to escape reads alike
+as is and escaped) is filled only if every one of those pairs gives the same text for the new
+values; otherwise `fill` returns None and the caller renders the document the general way. A
+template is used only once it reproduced, byte for byte, the documents of other resources of its
+class (`UniformPages`, web/uniform_pages.py), and the tests compare every observation of the real
+and the synthetic data, and of a corpus of awkward values, with the general path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
+
+from markupsafe import escape as html_escape
+
+from .numbers import decimal_text
+
+
+def _json(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def _script_json(text: str) -> str:  # publisher/web/pages.py script_json's escaping of a string
+    out = _json(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _ntriples(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _decimal(lang: str) -> Callable[[str], str]:
+    def write(text: str) -> str:
+        return decimal_text(text, lang) or ""
+    return write
+
+
+TEXT: dict[str, Callable[[str], str]] = {
+    "raw": lambda text: text,
+    "html": lambda text: str(html_escape(text)),
+    "url": lambda text: quote(text, safe=""),
+    "json": _json,
+    "json-ascii": lambda text: json.dumps(text)[1:-1],
+    "script-json": _script_json,
+    "ntriples": _ntriples,
+    "xml": xml_escape,
+    "xml-attribute": lambda text: xml_escape(text, {'"': "&quot;"}),
+}
+DECIMAL: dict[str, Callable[[str], str]] = {**TEXT, "sv": _decimal("sv"), "en": _decimal("en")}
+KINDS = {"text": TEXT, "decimal": DECIMAL}
+# values with any of these are always made the general way: control and invisible characters, which
+# a writer might escape in a way the transforms here do not know
+UNUSUAL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+# the characters each of TEXT's transforms writes as they are (a value of only these comes out unchanged)
+UNCHANGED = {
+    "raw": None,
+    "html": "[^&<>\"']",
+    "url": "[A-Za-z0-9_.~-]",
+    "json": '[^"\\\\\x00-\x1f]',
+    "json-ascii": '[^"\\\\\x00-\x1f\x7f-\U0010ffff]',
+    "script-json": '[^"\\\\\x00-\x1f<>&\u2028\u2029]',
+    "ntriples": '[^"\\\\\n\r]',
+    "xml": "[^&<>]",
+    "xml-attribute": '[^&<>"]',
+}
+
+Slots = dict[str, tuple[str, str]]  # slot name -> (kind, value)
+
+
+@dataclass(frozen=True)
+class _Writing:
+    """One slot written by every one of `transforms` (which must agree)."""
+
+    slot: str
+    transforms: tuple[str, ...]
+    same: re.Pattern | None  # values of only these characters come out of every per-character transform unchanged
+
+    @staticmethod
+    def of(slot: str, transforms: tuple[str, ...]) -> _Writing:
+        classes = [UNCHANGED[t] for t in transforms if UNCHANGED.get(t) is not None]
+        same = re.compile("".join(f"(?={c}*$)" for c in classes) + ".*", re.DOTALL) if classes else None
+        return _Writing(slot, transforms, same)
+
+    def texts(self, slots: Slots) -> set[str] | None:
+        slot = slots.get(self.slot)
+        if slot is None or not slot[1] or UNUSUAL.search(slot[1]):
+            return None
+        kind, value = slot
+        texts = {KINDS[kind][t](value) for t in self.transforms if t not in UNCHANGED}
+        per_character = [t for t in self.transforms if t in UNCHANGED]
+        if per_character and (self.same is None or self.same.match(value)):
+            texts.add(value)  # every one of them leaves such a value as it is
+        elif per_character:
+            texts.update(KINDS[kind][t](value) for t in per_character)
+        return texts
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a kind of place says: the text every (slot, transform) pair that gave the exemplar's text
+    there gives (more than one slot where two slots' values read alike, as a label and a prefLabel)."""
+
+    pairs: frozenset
+    writings: tuple[_Writing, ...]
+
+    @staticmethod
+    def of(pairs: frozenset) -> Place:
+        by_slot: dict[str, list[str]] = {}
+        for name, transform in sorted(pairs):
+            by_slot.setdefault(name, []).append(transform)
+        return Place(pairs, tuple(_Writing.of(name, tuple(ts)) for name, ts in sorted(by_slot.items())))
+
+    def say(self, slots: Slots) -> str | None:
+        said: set[str] = set()
+        for writing in self.writings:
+            texts = writing.texts(slots)
+            if texts is None:
+                return None
+            said |= texts
+        return said.pop() if len(said) == 1 else None
+
+
+@dataclass(frozen=True)
+class Template:
+    """The document is texts[0] + place 0 + texts[1] + place 1 + ... + texts[-1]; place i says what
+    kinds[places[i]] says."""
+
+    texts: tuple[str, ...]
+    places: tuple[int, ...]
+    kinds: tuple[Place, ...]
+
+    def fill(self, slots: Slots) -> str | None:
+        """The document for `slots` (the same slot names as the exemplar's), or None when a place's
+        transforms disagree on what it should say, or a value is missing or empty."""
+        said = []
+        for kind in self.kinds:
+            text = kind.say(slots)
+            if text is None:
+                return None
+            said.append(text)
+        out = [""] * (2 * len(self.places) + 1)
+        out[0::2] = self.texts
+        out[1::2] = [said[i] for i in self.places]
+        return "".join(out)
+
+    def narrowed(self, document: str, slots: Slots) -> Template | None:
+        """This template with each place's pairs cut down to those that give what `document` (another
+        resource's, with `slots`) says there; None if the document does not read as this template
+        (other text between the places) or a place would be left with no pair."""
+        if "" in self.texts[1:-1]:  # two places side by side: where one ends is not known
+            return None
+        pattern = "".join(re.escape(t) + "(.*?)" for t in self.texts[:-1]) + re.escape(self.texts[-1])
+        match = re.fullmatch(pattern, document, re.DOTALL)
+        if match is None:
+            return None
+        kept: list[set] = [set(kind.pairs) for kind in self.kinds]
+        for place, text in zip(self.places, match.groups(), strict=True):
+            kept[place] = {(name, t) for name, t in kept[place] if name in slots and slots[name][1]
+                           and KINDS[slots[name][0]][t](slots[name][1]) == text}
+        if not all(kept):
+            return None
+        return Template(self.texts, self.places, tuple(Place.of(frozenset(pairs)) for pairs in kept))
+
+
+def cut(document: str, slots: Slots) -> Template | None:
+    """The template of `document`, whose values are `slots`; None if a value is empty (it could not be found)."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for name, (kind, value) in slots.items():
+        if not value:
+            return None
+        for transform, write in KINDS[kind].items():
+            text = write(value)
+            if text:
+                found.setdefault(text, set()).add((name, transform))
+    # at each place the longest text wins (a label holds the year; a key holds the municipality's code)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(found, key=len, reverse=True)))
+    texts, places, kinds = [], [], {}
+    at = 0
+    for match in pattern.finditer(document):
+        texts.append(document[at:match.start()])
+        places.append(kinds.setdefault(frozenset(found[match.group()]), len(kinds)))
+        at = match.end()
+    texts.append(document[at:])
+    return Template(tuple(texts), tuple(places), tuple(Place.of(pairs) for pairs in sorted(kinds, key=kinds.get)))

@@ -1,0 +1,59 @@
+"""A uniform resource's class and its values, read from its own triples (for slot_templates.py).
+
+Two observations are of one class when their own triples are alike but for:
+- the resource's key (its IRI);
+- every literal (its value, year, labels): a slot each, named by predicate, language and datatype;
+- the object of a link in SLOT_LINKS (the municipality): a slot for its document key, and one for
+  each of its labels, with the labels' predicates and languages part of the class.
+
+Everything else is the class: the other links (indicator, unit, data set, source, confidence), each
+predicate, each literal's language and datatype. Whatever of a document is not a slot is therefore
+the same for every resource of the class, or the template is never used (`UniformPages`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyoxigraph as ox
+
+from .slot_templates import Slots
+
+SLOT_LINKS = ("def/refMunicipality",)  # links (under the base URI) whose target is a slot
+DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+Labels = Callable[[str], list[tuple[str, str, str]]]  # IRI -> its labels: (predicate, language, text)
+
+
+def uniform_slots(key: str, own: bytes, base_uri: str, labels: Labels) -> tuple[tuple, Slots] | None:
+    """(class, slots) of the uniform resource `key` from its own triples (N-Triples), or None if it
+    is not one a template can stand for (a triple about another subject, a blank node, a repeated slot)."""
+    topic = f"{base_uri}id/{key}"
+    links = {base_uri + p for p in SLOT_LINKS}
+    shape: list[tuple] = []
+    slots: Slots = {"key": ("text", key)}
+    for quad in ox.parse(own, ox.RdfFormat.N_TRIPLES):
+        s, p, o = quad.subject, quad.predicate.value, quad.object
+        if not isinstance(s, ox.NamedNode) or s.value != topic or isinstance(o, ox.BlankNode):
+            return None
+        if isinstance(o, ox.Literal):
+            name = f"{p}|{o.language or ''}|{o.datatype.value}"
+            shape.append((p, "literal", o.language, o.datatype.value))
+            value = ("decimal" if o.datatype.value == DECIMAL else "text", o.value)
+        elif p in links and o.value.startswith(base_uri + "id/"):
+            name = p
+            found = sorted(labels(o.value))
+            shape.append((p, "link", tuple((lp, lang) for lp, lang, _ in found)))
+            value = ("text", o.value[len(base_uri) + 3:])
+            for lp, lang, text in found:
+                label = f"{p}|{lp}|{lang}"
+                if label in slots:
+                    return None
+                slots[label] = ("text", text)
+        else:
+            shape.append((p, o.value))
+            continue
+        if name in slots:
+            return None
+        slots[name] = value
+    return tuple(shape), slots  # in the order of the file's lines, which the build writes alike

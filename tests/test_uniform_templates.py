@@ -1,0 +1,150 @@
+"""Observations' documents filled into templates are the documents the general way makes, byte for byte.
+
+publisher/release/slot_templates.py cuts a template from one observation's document and fills in
+another's values; publisher/web/uniform_pages.py uses a template only after it wrote other
+observations' documents exactly. Here every observation of releases with awkward values (labels
+with markup characters, quotes, backslashes, non-ASCII and non-BMP characters, invisible ones,
+names that read as numbers or years, values with thousands) is asked for in every representation,
+through templates and the general way, and the two must be the same. The values are SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import generate
+from publisher.dataset.pipeline import build
+from publisher.release.manifest import open_release
+from publisher.release.slot_templates import cut
+from publisher.settings import Settings
+from publisher.web.documents import load_documents
+from publisher.web.pages import render_resource
+from publisher.web.uniform_pages import UniformPages
+
+from .conftest import BASE
+
+VARIANTS = [(fmt,) for fmt in ("ttl", "nt", "jsonld", "rdf")] + [
+    ("html", lang, explicit) for lang in ("sv", "en") for explicit in (False, True)]
+# synthetic municipality names that make escaping and matching hard
+AWKWARD = [
+    'Å & Ö <kommun> "citat" \'apostrof\'',
+    "Väsby \\ snedstreck / och ; semikolon",
+    "Hörby\u00a0med\u00a0hårt\u00a0mellanslag ©",
+    "Gran 🌲 kommun",
+    "Noll\u200bbredd",
+    "2019",
+    "3.5",
+    "Lång " + "ortnamn " * 40,
+    "</script><b>fet</b>",
+    "%2F procent %41",
+]
+AWKWARD_VALUES = ["1234.5", "100000.0", "0.001", "1000", "12345678.9"]
+
+
+def _awkward_project(scratch: Path) -> Path:
+    root = generate(scratch, "10k")
+    data = root / "data"
+    path = data / "municipalities.yaml"
+    n = 0
+
+    def rename(match: re.Match) -> str:
+        nonlocal n
+        name = AWKWARD[n % len(AWKWARD)]
+        n += 1
+        sv, en = (json.dumps(text, ensure_ascii=False) for text in (name, name + " (en)"))
+        return f"    name: {{sv: {sv}, en: {en}}}\n"
+
+    text = re.sub(r"    name: \{sv: Syntetisk kommun 9\d{3} \(testdata\), en: [^\n]*\}\n", rename,
+                  path.read_text(encoding="utf-8"))
+    assert n >= len(AWKWARD)
+    path.write_text(text, encoding="utf-8")
+    for csv_path in sorted((data / "observations").glob("syntetisk--*.csv")):
+        lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
+        for i in range(1, len(lines), 7):
+            cells = lines[i].split(",")
+            cells[3] = AWKWARD_VALUES[i % len(AWKWARD_VALUES)]
+            lines[i] = ",".join(cells)
+        csv_path.write_text("".join(lines), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def awkward_docs(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("awkward")
+    root = _awkward_project(scratch)
+    settings = Settings.from_root(root, base_uri=BASE, dist_dir=scratch / "dist")
+    build(settings, progress=lambda message: None)
+    return load_documents(open_release(settings.current_release))
+
+
+def _general(docs, key: str, variant: tuple) -> bytes:
+    if variant[0] == "html":
+        return render_resource(docs.model(key), variant[1], variant[2], docs.figures(key))
+    return docs.assembler.rdf(key, variant[0])
+
+
+@pytest.mark.slow
+def test_every_observation_in_every_representation_reads_as_the_general_way(awkward_docs) -> None:
+    docs = awkward_docs
+    keys = list(docs.reader.uniform_keys())
+    assert len(keys) > 400
+    for _ in range(2):  # the first pass learns (and narrows) the templates, the second fills them
+        for key in keys:
+            for variant in VARIANTS:
+                want = _general(docs, key, variant)
+                got = docs.uniform(key, variant, lambda key=key, variant=variant: _general(docs, key, variant))
+                assert got == want, f"{key} {variant}"
+    learners = docs.templates._learners.values()
+    ready = sum(learner.template is not None for learner in learners)
+    filled = sum(learner.filled for learner in learners)
+    # the two synthetic indicators' classes have their templates in every representation (the real
+    # series, one municipality each, never vary in it: their few documents are made the general way),
+    # and most documents were filled in
+    assert ready >= 2 * len(VARIANTS) and not any(learner.off for learner in learners)
+    assert filled > 0.75 * 2 * len(keys) * len(VARIANTS), (filled, len(keys))
+
+
+def test_a_value_a_template_cannot_tell_the_spelling_of_is_left_to_the_general_way() -> None:
+    slots = {"key": ("text", "observation/a/0136/2019"), "name": ("text", "Haninge"),
+             "value": ("decimal", "3.5")}
+    document = '<a href="/doc/observation/a/0136/2019">Haninge</a> "3.5" <td>3,5</td> q=observation%2Fa'
+    template = cut(document, slots)
+    other = {"key": ("text", "observation/a/0138/2020"), "name": ("text", "Tyreso"), "value": ("decimal", "7.25")}
+    assert template.fill(other) == ('<a href="/doc/observation/a/0138/2020">Tyreso</a> "7.25" <td>7,25</td> '
+                                    'q=observation%2Fa')
+    # 'Haninge' read alike as is and JSON-escaped to ASCII: 'Tyresö' would not, so the place is not filled
+    assert template.fill({**other, "name": ("text", "Tyresö")}) is None
+    # 'Haninge' read alike as is, HTML-escaped, JSON-escaped: '&' would not, so the place is not filled
+    assert template.fill({**other, "name": ("text", "A & B")}) is None
+    # '3.5' reads alike as is and in English: '1234.5' would not ('1,234.5')
+    assert template.fill({**other, "value": ("decimal", "1234.5")}) is None
+    # an invisible character is never written from a template
+    assert template.fill({**other, "name": ("text", "Tyre\u200bsö")}) is None
+    # a document shows which spelling a place takes: narrowed by it, the template fills such values
+    narrowed = template.narrowed(document.replace("Haninge", "A &amp; B"), {**slots, "name": ("text", "A & B")})
+    assert narrowed.fill({**other, "name": ("text", "C < Dö")}).startswith(
+        '<a href="/doc/observation/a/0138/2020">C &lt; Dö</a>')
+
+
+def test_a_template_that_writes_a_sample_differently_is_never_used() -> None:
+    """An exemplar whose value also reads as a fixed text ('2019') would make that text a place: its
+    template writes the other samples wrongly and is not learnt; another sample's is."""
+    pages = UniformPages()
+    made = []
+    for n, (year, value) in enumerate([("2019", "2019"), ("2020", "5.5"), ("2021", "6.5"), ("2022", "7.5"),
+                                       ("2023", "8.5")]):
+        slots = {"key": ("text", f"observation/x/{n}/{year}"), "value": ("decimal", value)}
+        document = f"about {slots['key'][1]}: {value}; fixed text from 2019"
+        made.append(pages.document(("c",), ("nt",), slots, lambda document=document: document))
+        assert made[-1] == document
+    learner = next(iter(pages._learners.values()))
+    assert learner.template is not None and "; fixed text from 2019" in learner.template.texts
+    for value in ("2019", "3.25", "2030"):
+        slots = {"key": ("text", "observation/x/9/2030"), "value": ("decimal", value)}
+        assert pages.document(("c",), ("nt",), slots, lambda: "general") == (
+            f"about observation/x/9/2030: {value}; fixed text from 2019")
+    assert learner.filled == 4  # the fifth sample was filled in too
