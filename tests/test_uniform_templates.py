@@ -92,12 +92,11 @@ def test_every_observation_in_every_representation_reads_as_the_general_way(awkw
     docs = awkward_docs
     keys = list(docs.reader.uniform_keys())
     assert len(keys) > 400
-    for _ in range(2):  # the first pass learns (and narrows) the templates, the second fills them
-        for key in keys:
-            for variant in VARIANTS:
-                want = _general(docs, key, variant)
-                got = docs.uniform(key, variant, lambda key=key, variant=variant: _general(docs, key, variant))
-                assert got == want, f"{key} {variant}"
+    for key in keys:  # the first few of each class teach the templates, which fill in the rest
+        for variant in VARIANTS:
+            want = _general(docs, key, variant)
+            got, _ = docs.uniform(key, variant, lambda key=key, variant=variant: _general(docs, key, variant))
+            assert got == want, f"{key} {variant}"
     learners = docs.templates._learners.values()
     ready = sum(learner.template is not None for learner in learners)
     filled = sum(learner.filled for learner in learners)
@@ -105,7 +104,7 @@ def test_every_observation_in_every_representation_reads_as_the_general_way(awkw
     # series, one municipality each, never vary in it: their few documents are made the general way),
     # and most documents were filled in
     assert ready >= 2 * len(VARIANTS) and not any(learner.off for learner in learners)
-    assert filled > 0.75 * 2 * len(keys) * len(VARIANTS), (filled, len(keys))
+    assert filled > 0.75 * len(keys) * len(VARIANTS), (filled, len(keys))
 
 
 def test_a_value_a_template_cannot_tell_the_spelling_of_is_left_to_the_general_way() -> None:
@@ -140,11 +139,11 @@ def test_a_template_that_writes_a_sample_differently_is_never_used() -> None:
         slots = {"key": ("text", f"observation/x/{n}/{year}"), "value": ("decimal", value)}
         document = f"about {slots['key'][1]}: {value}; fixed text from 2019"
         made.append(pages.document(("c",), ("nt",), slots, lambda document=document: document))
-        assert made[-1] == document
+        assert made[-1][0] == document
     learner = next(iter(pages._learners.values()))
     assert learner.template is not None and "; fixed text from 2019" in learner.template.texts
     for value in ("2019", "3.25", "2030"):
         slots = {"key": ("text", "observation/x/9/2030"), "value": ("decimal", value)}
         assert pages.document(("c",), ("nt",), slots, lambda: "general") == (
-            f"about observation/x/9/2030: {value}; fixed text from 2019")
+            f"about observation/x/9/2030: {value}; fixed text from 2019", True)
     assert learner.filled == 4  # the fifth sample was filled in too

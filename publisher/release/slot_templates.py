@@ -87,25 +87,29 @@ class _Writing:
 
     slot: str
     transforms: tuple[str, ...]
+    others: tuple[str, ...]  # the transforms that are not per character (number formats)
+    per_character: tuple[str, ...]
     same: re.Pattern | None  # values of only these characters come out of every per-character transform unchanged
 
     @staticmethod
     def of(slot: str, transforms: tuple[str, ...]) -> _Writing:
         classes = [UNCHANGED[t] for t in transforms if UNCHANGED.get(t) is not None]
         same = re.compile("".join(f"(?={c}*$)" for c in classes) + ".*", re.DOTALL) if classes else None
-        return _Writing(slot, transforms, same)
+        return _Writing(slot, transforms, tuple(t for t in transforms if t not in UNCHANGED),
+                        tuple(t for t in transforms if t in UNCHANGED), same)
 
     def texts(self, slots: Slots) -> set[str] | None:
         slot = slots.get(self.slot)
         if slot is None or not slot[1] or UNUSUAL.search(slot[1]):
             return None
         kind, value = slot
-        texts = {KINDS[kind][t](value) for t in self.transforms if t not in UNCHANGED}
-        per_character = [t for t in self.transforms if t in UNCHANGED]
-        if per_character and (self.same is None or self.same.match(value)):
-            texts.add(value)  # every one of them leaves such a value as it is
-        elif per_character:
-            texts.update(KINDS[kind][t](value) for t in per_character)
+        write = KINDS[kind]
+        texts = {write[t](value) for t in self.others}
+        if self.per_character:
+            if self.same is None or self.same.match(value):
+                texts.add(value)  # every one of them leaves such a value as it is
+            else:
+                texts.update(write[t](value) for t in self.per_character)
         return texts
 
 

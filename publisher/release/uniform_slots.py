@@ -13,6 +13,7 @@ the same for every resource of the class, or the template is never used (`Unifor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -21,6 +22,11 @@ from .slot_templates import Slots
 
 SLOT_LINKS = ("def/refMunicipality",)  # links (under the base URI) whose target is a slot
 DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+STRING = "http://www.w3.org/2001/XMLSchema#string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# a line of N-Triples with no escapes in it (a line with a backslash is read by pyoxigraph instead)
+LINE = re.compile(r'<([^<>"\\\s]*)> <([^<>"\\\s]*)> (?:<([^<>"\\\s]*)>|"([^"\\\n\r]*)"'
+                  r'(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^<>"\\\s]*)>)?) \.')
 
 Labels = Callable[[str], list[tuple[str, str, str]]]  # IRI -> its labels: (predicate, language, text)
 
@@ -32,28 +38,48 @@ def uniform_slots(key: str, own: bytes, base_uri: str, labels: Labels) -> tuple[
     links = {base_uri + p for p in SLOT_LINKS}
     shape: list[tuple] = []
     slots: Slots = {"key": ("text", key)}
-    for quad in ox.parse(own, ox.RdfFormat.N_TRIPLES):
-        s, p, o = quad.subject, quad.predicate.value, quad.object
-        if not isinstance(s, ox.NamedNode) or s.value != topic or isinstance(o, ox.BlankNode):
+    for s, p, iri, text, lang, datatype in _triples(own):
+        if s != topic:
             return None
-        if isinstance(o, ox.Literal):
-            name = f"{p}|{o.language or ''}|{o.datatype.value}"
-            shape.append((p, "literal", o.language, o.datatype.value))
-            value = ("decimal" if o.datatype.value == DECIMAL else "text", o.value)
-        elif p in links and o.value.startswith(base_uri + "id/"):
+        if iri is None:
+            datatype = LANG_STRING if lang else datatype or STRING
+            name = f"{p}|{lang or ''}|{datatype}"
+            shape.append((p, "literal", lang, datatype))
+            value = ("decimal" if datatype == DECIMAL else "text", text)
+        elif p in links and iri.startswith(base_uri + "id/"):
             name = p
-            found = sorted(labels(o.value))
+            found = sorted(labels(iri))
             shape.append((p, "link", tuple((lp, lang) for lp, lang, _ in found)))
-            value = ("text", o.value[len(base_uri) + 3:])
+            value = ("text", iri[len(base_uri) + 3:])
             for lp, lang, text in found:
                 label = f"{p}|{lp}|{lang}"
                 if label in slots:
                     return None
                 slots[label] = ("text", text)
         else:
-            shape.append((p, o.value))
+            shape.append((p, iri))
             continue
         if name in slots:
             return None
         slots[name] = value
     return tuple(shape), slots  # in the order of the file's lines, which the build writes alike
+
+
+def _triples(own: bytes) -> list[tuple]:
+    """(subject, predicate, object IRI or None, literal text, language, datatype) of each line; a
+    file with an escape or a blank node anywhere is read by pyoxigraph (the exact N-Triples reader)."""
+    text = own.decode("utf-8")
+    lines = text.splitlines()
+    found = [LINE.fullmatch(line) for line in lines]
+    if all(found):
+        return [m.groups() for m in found]
+    out = []
+    for quad in ox.parse(own, ox.RdfFormat.N_TRIPLES):
+        s, p, o = quad.subject, quad.predicate, quad.object
+        if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
+            return [(None, None, None, None, None, None)]
+        if isinstance(o, ox.Literal):
+            out.append((s.value, p.value, None, o.value, o.language, o.datatype.value))
+        else:
+            out.append((s.value, p.value, o.value, None, None, None))
+    return out

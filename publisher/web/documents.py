@@ -30,6 +30,7 @@ class Variant:
     body: bytes
     etag: str
     content_type: str
+    filled: bool = False  # written from a template (cheaper to write again than to keep)
 
 
 @dataclass
@@ -60,26 +61,29 @@ class Documents:
             return stem, suffix
         return None
 
-    def uniform(self, key: str, variant: tuple, general: Callable[[], bytes]) -> bytes:
-        """The first page of a document in `variant`: an observation's from its class's template when
-        there is one (web/uniform_pages.py), otherwise (and for any other document) `general()`."""
+    def uniform(self, key: str, variant: tuple, general: Callable[[], bytes]) -> tuple[bytes, bool]:
+        """The first page of a document in `variant`, and whether a template wrote it: an observation's
+        from its class's template when there is one (web/uniform_pages.py), otherwise (and for any
+        other document) `general()`."""
         own = self.reader.uniform(key) if self.assembler is not None and self.reader.uniform_count else None
         found = uniform_slots(key, own, self.base_uri, self.assembler.link_labels) if own else None
         if found is None:
-            return general()
+            return general(), False
         cls, slots = found
-        return self.templates.document(cls, variant, slots, lambda: general().decode("utf-8")).encode("utf-8")
+        text, filled = self.templates.document(cls, variant, slots, lambda: general().decode("utf-8"))
+        return text.encode("utf-8"), filled
 
     def rdf(self, key: str, fmt: str, page: int = 1) -> Variant | None:
         body = self.reader.body(key, fmt) if page == 1 else None
+        filled = False
         if body is None and self.assembler is not None and key in self:
             if page == 1:
-                body = self.uniform(key, (fmt,), lambda: self.assembler.rdf(key, fmt))
+                body, filled = self.uniform(key, (fmt,), lambda: self.assembler.rdf(key, fmt))
             else:
                 body = self.assembler.rdf(key, fmt, page)
         if body is None:
             return None
-        return Variant(body, strong_etag(body, self.version), BY_KEY[fmt].content_type)
+        return Variant(body, strong_etag(body, self.version), BY_KEY[fmt].content_type, filled)
 
     def model(self, key: str, page: int = 1) -> dict | None:
         model = self.reader.page(key) if page == 1 else None

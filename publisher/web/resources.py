@@ -204,8 +204,9 @@ class Dereferencer:
         memo_key = (key, fmt, lang, bool(explicit), fixed, page)
         cached = self.replies.get(memo_key)
         if cached is None:
-            cached = self._document_reply(key, fmt, lang, bool(explicit), fixed, page)
-            self.replies.put(memo_key, *cached)
+            *cached, filled = self._document_reply(key, fmt, lang, bool(explicit), fixed, page)
+            if not filled:  # one a template wrote is cheaper to write again than to keep (and compress)
+                self.replies.put(memo_key, *cached)
         reply_headers, body, etag = cached
         return self.conditional_reply(headers, etag, reply_headers, body)
 
@@ -240,7 +241,7 @@ class Dereferencer:
         return fmt
 
     def _document_reply(self, key: str, fmt: str, lang: str | None, explicit: bool,
-                        fixed: str | None, page: int = 1) -> tuple[Headers, bytes, str]:
+                        fixed: str | None, page: int = 1) -> tuple[Headers, bytes, str, bool]:
         doc_path = f"/doc/{key}"
         if fmt == "html":
             variant = Variant(b"", "", "text/html; charset=utf-8")
@@ -249,16 +250,17 @@ class Dereferencer:
             def page_html() -> bytes:
                 return render_resource(self.docs.model(key, page), page_lang, explicit, self.docs.figures(key))
 
-            body = self.docs.uniform(key, ("html", page_lang, explicit), page_html) if page == 1 else page_html()
+            body, filled = self.docs.uniform(key, ("html", page_lang, explicit), page_html) if page == 1 \
+                else (page_html(), False)
             etag = strong_etag(body, self.docs.version)
         else:
             variant = self.docs.rdf(key, fmt, page)
-            body, etag = variant.body, variant.etag
+            body, etag, filled = variant.body, variant.etag, variant.filled
         vary = b"Accept-Language" if fixed == "html" else (None if fixed else b"Accept, Accept-Language")
         extra = [(b"link", document_link_header(doc_path))]
         if not fixed:
             extra.append((b"content-location", f"{doc_path}.{fmt}{f'?page={page}' if page > 1 else ''}".encode()))
-        return self._headers(etag, variant.content_type.encode(), body, vary, lang, extra), body, etag
+        return self._headers(etag, variant.content_type.encode(), body, vary, lang, extra), body, etag, filled
 
     def _headers(self, etag: str, content_type: bytes, body: bytes, vary: bytes | None, lang: str | None,
                  extra: Headers = ()) -> Headers:

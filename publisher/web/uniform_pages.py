@@ -71,22 +71,22 @@ class UniformPages:
         self._learners: dict[tuple, _Learner] = {}
         self._lock = threading.Lock()
 
-    def document(self, cls: tuple, variant: tuple, slots: Slots, general: Callable[[], str]) -> str:
-        """The document of the resource with `slots`, of class `cls`, in `variant`; `general()` makes it
-        the general way."""
+    def document(self, cls: tuple, variant: tuple, slots: Slots, general: Callable[[], str]) -> tuple[str, bool]:
+        """The document of the resource with `slots`, of class `cls`, in `variant`, and whether a
+        template wrote it; `general()` makes it the general way."""
         learner = self._learner(cls, variant)
         if learner is None or learner.off:
-            return general()
+            return general(), False
         template = learner.template
         if template is None:
-            return self._sample(learner, cls, variant, slots, general())
+            return self._sample(learner, cls, variant, slots, general()), False
         text = template.fill(slots)
         if text is None:  # a value the samples could not tell the spellings of apart: learn from this one
             expected = general()
             narrowed = template.narrowed(expected, slots)
             if narrowed is not None and narrowed.fill(slots) == expected:
                 learner.template = narrowed
-            return expected
+            return expected, False
         learner.filled += 1
         if learner.filled % CHECK_EVERY == 0:
             expected = general()
@@ -94,8 +94,8 @@ class UniformPages:
                 learner.off, learner.template = True, None
                 log.warning("template for %s %s turned off: it wrote %s differently", variant, cls[:2],
                             slots.get("key"))
-                return expected
-        return text
+                return expected, False
+        return text, True
 
     def _learner(self, cls: tuple, variant: tuple) -> _Learner | None:
         learner = self._learners.get((cls, variant))
