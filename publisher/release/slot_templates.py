@@ -129,6 +129,12 @@ class Place:
         return Place(pairs, tuple(_Writing.of(name, tuple(ts)) for name, ts in sorted(by_slot.items())))
 
     def say(self, slots: Slots) -> str | None:
+        if len(self.writings) == 1:  # the common case: one slot, spelled alike by every transform here
+            writing = self.writings[0]
+            slot = slots.get(writing.slot)
+            if slot is not None and not writing.others and (writing.same is None or writing.same.match(slot[1])) \
+                    and slot[1] and not UNUSUAL.search(slot[1]):
+                return slot[1]
         said: set[str] = set()
         for writing in self.writings:
             texts = writing.texts(slots)

@@ -61,11 +61,13 @@ class Documents:
             return stem, suffix
         return None
 
-    def uniform(self, key: str, variant: tuple, general: Callable[[], bytes]) -> tuple[bytes, bool]:
+    def uniform(self, key: str, variant: tuple, general: Callable[[], bytes],
+                own: bytes | None = None) -> tuple[bytes, bool]:
         """The first page of a document in `variant`, and whether a template wrote it: an observation's
         from its class's template when there is one (web/uniform_pages.py), otherwise (and for any
-        other document) `general()`."""
-        own = self.reader.uniform(key) if self.assembler is not None and self.reader.uniform_count else None
+        other document) `general()`. `own`: the observation's own triples, if already read."""
+        if own is None and self.assembler is not None and self.reader.uniform_count:
+            own = self.reader.uniform(key)
         found = uniform_slots(key, own, self.base_uri, self.assembler.link_labels) if own else None
         if found is None:
             return general(), False
@@ -74,13 +76,15 @@ class Documents:
         return text.encode("utf-8"), filled
 
     def rdf(self, key: str, fmt: str, page: int = 1) -> Variant | None:
-        body = self.reader.body(key, fmt) if page == 1 else None
-        filled = False
-        if body is None and self.assembler is not None and key in self:
-            if page == 1:
-                body, filled = self.uniform(key, (fmt,), lambda: self.assembler.rdf(key, fmt))
+        body, filled = None, False
+        if page == 1:  # an observation (one look-up), else a stored document
+            own = self.reader.uniform(key) if self.assembler is not None and self.reader.uniform_count else None
+            if own is not None:
+                body, filled = self.uniform(key, (fmt,), lambda: self.assembler.rdf(key, fmt), own)
             else:
-                body = self.assembler.rdf(key, fmt, page)
+                body = self.reader.body(key, fmt)
+        if body is None and self.assembler is not None and key in self:
+            body = self.assembler.rdf(key, fmt, page)
         if body is None:
             return None
         return Variant(body, strong_etag(body, self.version), BY_KEY[fmt].content_type, filled)
