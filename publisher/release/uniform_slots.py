@@ -25,9 +25,8 @@ DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # a line of N-Triples with no escapes in it (a file with a backslash is read by pyoxigraph instead)
-LINE = (r'<([^<>"\\\s]*)> <([^<>"\\\s]*)> (?:<([^<>"\\\s]*)>|"([^"\\\n\r]*)"'
-        r'(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^<>"\\\s]*)>)?) \.\n')
-LINES = re.compile(f"({LINE})")
+LINE = re.compile(r'<([^<>"\\\s]*)> <([^<>"\\\s]*)> (?:<([^<>"\\\s]*)>|"([^"\\\n\r]*)"'
+                  r'(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^<>"\\\s]*)>)?) \.')
 
 NOT_UNIFORM = (None, None, None, None, None, None)  # a subject no topic is: never a template's
 Labels = Callable[[str], list[tuple[str, str, str]]]  # IRI -> its labels: (predicate, language, text)
@@ -71,9 +70,9 @@ def _triples(own: bytes) -> list[tuple]:
     """(subject, predicate, object IRI or None, literal text, language, datatype) of each line; a
     file with an escape or a blank node anywhere is read by pyoxigraph (the exact N-Triples reader)."""
     text = own.decode("utf-8")
-    found = LINES.findall(text)
-    if sum(len(m[0]) for m in found) == len(text):  # the lines, one after another, and nothing else
-        return [m[1:] for m in found]
+    found = [LINE.fullmatch(line) for line in text.splitlines()]
+    if all(found):
+        return [m.groups() for m in found]
     out = []
     try:
         quads = list(ox.parse(own, ox.RdfFormat.N_TRIPLES))
