@@ -147,3 +147,19 @@ def test_a_template_that_writes_a_sample_differently_is_never_used() -> None:
         assert pages.document(("c",), ("nt",), slots, lambda: "general") == (
             f"about observation/x/9/2030: {value}; fixed text from 2019", True)
     assert learner.filled == 4  # the fifth sample was filled in too
+
+
+def test_a_value_said_to_come_out_unchanged_does() -> None:
+    """CHANGED lists, for each per-character transform, every character it writes otherwise: a value
+    with none of them is written as it is without calling the transform (slot_templates._Writing)."""
+    import re as regex
+
+    from publisher.release.slot_templates import CHANGED, TEXT
+
+    characters = [chr(c) for c in [*range(0x300), 0x2028, 0x2029, 0x200B, 0xFEFF, 0x1F332, 0xFFFD]]
+    for name, pattern in CHANGED.items():
+        if pattern is None:
+            continue
+        changed = regex.compile(pattern)
+        missed = [c for c in characters if TEXT[name](f"a{c}b") != f"a{c}b" and not changed.search(f"a{c}b")]
+        assert not missed, (name, missed)

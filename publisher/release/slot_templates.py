@@ -65,17 +65,17 @@ KINDS = {"text": TEXT, "decimal": DECIMAL}
 # values with any of these are always made the general way: control and invisible characters, which
 # a writer might escape in a way the transforms here do not know
 UNUSUAL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
-# the characters each of TEXT's transforms writes as they are (a value of only these comes out unchanged)
-UNCHANGED = {
+# the characters each of TEXT's transforms writes otherwise (a value with none of them comes out as it is)
+CHANGED = {  # regular expressions (escapes are the pattern's, not Python's)
     "raw": None,
-    "html": "[^&<>\"']",
-    "url": "[A-Za-z0-9_.~-]",
-    "json": '[^"\\\\\x00-\x1f]',
-    "json-ascii": '[^"\\\\\x00-\x1f\x7f-\U0010ffff]',
-    "script-json": '[^"\\\\\x00-\x1f<>&\u2028\u2029]',
-    "ntriples": '[^"\\\\\n\r]',
-    "xml": "[^&<>]",
-    "xml-attribute": '[^&<>"]',
+    "html": r"[&<>\"']",
+    "url": r"[^A-Za-z0-9_.~\-]",
+    "json": r'["\\\x00-\x1f]',
+    "json-ascii": r"[^\x20\x21\x23-\x5b\x5d-\x7e]",
+    "script-json": r'["\\\x00-\x1f<>&\u2028\u2029]',
+    "ntriples": r'["\\\n\r]',
+    "xml": r"[&<>]",
+    "xml-attribute": r'[&<>"]',
 }
 
 Slots = dict[str, tuple[str, str]]  # slot name -> (kind, value)
@@ -89,14 +89,13 @@ class _Writing:
     transforms: tuple[str, ...]
     others: tuple[str, ...]  # the transforms that are not per character (number formats)
     per_character: tuple[str, ...]
-    same: re.Pattern | None  # values of only these characters come out of every per-character transform unchanged
+    changed: re.Pattern  # finds a character some per-character transform here writes otherwise, or an unusual one
 
     @staticmethod
     def of(slot: str, transforms: tuple[str, ...]) -> _Writing:
-        classes = [UNCHANGED[t] for t in transforms if UNCHANGED.get(t) is not None]
-        same = re.compile("".join(f"(?={c}*$)" for c in classes) + ".*", re.DOTALL) if classes else None
-        return _Writing(slot, transforms, tuple(t for t in transforms if t not in UNCHANGED),
-                        tuple(t for t in transforms if t in UNCHANGED), same)
+        classes = [CHANGED[t] for t in transforms if CHANGED.get(t) is not None] + [UNUSUAL.pattern]
+        return _Writing(slot, transforms, tuple(t for t in transforms if t not in CHANGED),
+                        tuple(t for t in transforms if t in CHANGED), re.compile("|".join(classes)))
 
     def texts(self, slots: Slots) -> set[str] | None:
         slot = slots.get(self.slot)
@@ -106,7 +105,7 @@ class _Writing:
         write = KINDS[kind]
         texts = {write[t](value) for t in self.others}
         if self.per_character:
-            if self.same is None or self.same.match(value):
+            if not self.changed.search(value):
                 texts.add(value)  # every one of them leaves such a value as it is
             else:
                 texts.update(write[t](value) for t in self.per_character)
@@ -132,8 +131,7 @@ class Place:
         if len(self.writings) == 1:  # the common case: one slot, spelled alike by every transform here
             writing = self.writings[0]
             slot = slots.get(writing.slot)
-            if slot is not None and not writing.others and (writing.same is None or writing.same.match(slot[1])) \
-                    and slot[1] and not UNUSUAL.search(slot[1]):
+            if slot is not None and slot[1] and not writing.others and not writing.changed.search(slot[1]):
                 return slot[1]
         said: set[str] = set()
         for writing in self.writings:
