@@ -120,6 +120,23 @@ def test_reply_memo_keeps_within_its_budgets_least_recently_used_out_first():
     assert memo.hot_size <= memo.hot_budget and memo.warm_size <= memo.warm_budget
 
 
+def test_reply_memo_keeps_cheap_answers_only_while_there_is_room_and_never_compresses_them():
+    """An answer a template wrote is cheaper to write again than to compress on its way out."""
+    memo = ReplyMemo(hot=16 * 1024, warm=64 * 1024)
+    body = b"synthetic observation document " * 30  # ~1 KB
+    for i in range(10):
+        memo.put(("cheap", i), [], body, f'"c{i}"', cheap=True)
+    assert all(memo.get(("cheap", i)) == ([], body, f'"c{i}"') for i in range(10))
+    for i in range(30):  # the hot part is full now: a cheap answer is not kept
+        memo.put(("cheap", 10 + i), [], body, '"c"', cheap=True)
+    assert memo.hot_size <= memo.hot_budget and memo.get(("cheap", 39)) is None
+    for i in range(40):  # ordinary answers push the cheap ones out: dropped, never compressed into the warm part
+        memo.put(("k", i), [], body + str(i).encode(), f'"{i}"')
+    assert not any(key[0] == "cheap" for key in memo.warm) and memo.get(("cheap", 0)) is None
+    assert not memo.cheap & set(memo.warm) and memo.cheap <= set(memo.hot)
+    assert memo.hot_size <= memo.hot_budget and memo.warm_size <= memo.warm_budget
+
+
 def test_uniform_rows_round_trip_through_their_dictionary(tmp_path):
     """Observations' own triples are stored compressed against the first one's text (kept in the
     file): each reads back byte for byte, and the rows are far smaller than compressed alone."""

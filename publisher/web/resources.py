@@ -205,8 +205,8 @@ class Dereferencer:
         cached = self.replies.get(memo_key)
         if cached is None:
             *cached, filled = self._document_reply(key, fmt, lang, bool(explicit), fixed, page)
-            if not filled:  # one a template wrote is cheaper to write again than to keep (and compress)
-                self.replies.put(memo_key, *cached)
+            # one a template wrote is kept only while there is room: cheaper to write again than to compress
+            self.replies.put(memo_key, *cached, cheap=filled)
         reply_headers, body, etag = cached
         return self.conditional_reply(headers, etag, reply_headers, body)
 
