@@ -149,6 +149,22 @@ def test_a_template_that_writes_a_sample_differently_is_never_used() -> None:
     assert learner.filled == 4  # the fifth sample was filled in too
 
 
+def test_a_class_whose_value_never_varies_stays_with_the_general_way_and_holds_few_samples() -> None:
+    """A series of one municipality: the municipality's slot never varies, so no template could be
+    checked there. After MAX_SAMPLES documents the class is off; it never holds more than SAMPLES."""
+    from publisher.web.uniform_pages import MAX_SAMPLES, SAMPLES
+
+    pages = UniformPages()
+    for year in range(2000, 2000 + MAX_SAMPLES + 5):
+        slots = {"key": ("text", f"observation/x/0126/{year}"), "municipality": ("text", "municipality/0126"),
+                 "year": ("text", str(year))}
+        document = f"{slots['key'][1]} in municipality/0126, {year}"
+        assert pages.document(("c",), ("nt",), slots, lambda document=document: document) == (document, False)
+        learner = next(iter(pages._learners.values()))
+        assert len(learner.samples) <= SAMPLES
+    assert learner.off and learner.template is None and not learner.samples
+
+
 def test_a_value_said_to_come_out_unchanged_does() -> None:
     """CHANGED lists, for each per-character transform, every character it writes otherwise: a value
     with none of them is written as it is without calling the transform (slot_templates._Writing)."""

@@ -5,18 +5,19 @@ An observation's document is assembled on request (release/assemble.py): ~0.5 ms
 release's documents. Their documents differ only in the observation's own values
 (release/uniform_slots.py), so each (class, representation) gets a template (release/slot_templates.py):
 
-- learning: the first requests of a class are answered the general way, and kept as samples
-  (SAMPLES of them, with different values in every slot). Each is tried as the exemplar: its
+- learning: the first requests of a class are answered the general way, and the last SAMPLES of
+  them kept as samples; once those hold different values in every slot, each is tried as the exemplar: its
   template, narrowed by the others (at each place only the transforms that gave every sample's text
   there are kept), must write every sample byte for byte. If none does, or a slot never varied
   within MAX_SAMPLES requests, the class and representation stay with the general way ("off");
-- ready: documents are filled in (~0.02 ms); where the template cannot say for sure (a place whose
+- ready: documents are filled in (~0.03 ms); where the template cannot say for sure (a place whose
   exemplar text several transforms gave, and which the new values would write differently) the
   document is made the general way, and the template narrowed by it (as the samples narrowed it).
-  Every CHECK_EVERY-th filled document is also made the general way
-  and compared; a difference turns the template off for good, logs it, and the general answer is sent.
+  Every CHECK_EVERY-th filled document is also made the general way and compared; a difference
+  turns the template off for good, logs it, and the general answer is sent.
 
-The state is per serving process, bounded by the number of classes (tens in a cube).
+The state is per serving process: at most LEARNER_LIMIT (class, representation) pairs (a cube has
+tens of classes), each holding at most SAMPLES documents while it learns.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from dataclasses import dataclass, field
 from ..release.slot_templates import Slots, Template, cut
 
 SAMPLES = 4  # documents with pairwise different values that a template must reproduce
-MAX_SAMPLES = 24  # requests of a class kept while waiting for every slot to vary
+MAX_SAMPLES = 24  # documents of a class seen while waiting for every slot to vary (the last SAMPLES kept)
 CHECK_EVERY = 997  # a filled document also made the general way, and compared
-CLASS_LIMIT = 1000  # classes tracked; beyond that (not a cube's shape), the general way
+LEARNER_LIMIT = 1000  # (class, representation) pairs tracked; beyond that (not a cube's shape), the general way
 
 log = logging.getLogger("publisher.uniform")
 
@@ -42,6 +43,7 @@ class _Learner:
     template: Template | None = None
     off: bool = False
     filled: int = 0
+    seen: int = 0  # samples taken
 
 
 def _varied(samples: list[tuple[Slots, str]]) -> bool:
@@ -101,7 +103,7 @@ class UniformPages:
         learner = self._learners.get((cls, variant))
         if learner is None:
             with self._lock:
-                if len(self._learners) >= CLASS_LIMIT:
+                if len(self._learners) >= LEARNER_LIMIT:
                     return None
                 learner = self._learners.setdefault((cls, variant), _Learner())
         return learner
@@ -110,12 +112,12 @@ class UniformPages:
         with self._lock:
             if learner.template is not None or learner.off or any(s == slots for s, _ in learner.samples):
                 return text
-            learner.samples.append((slots, text))
-            recent = learner.samples[-SAMPLES:]
-            if len(recent) == SAMPLES and _varied(recent):
-                learner.template = _learn(recent)
+            learner.samples = [*learner.samples[-(SAMPLES - 1):], (slots, text)]
+            learner.seen += 1
+            if len(learner.samples) == SAMPLES and _varied(learner.samples):
+                learner.template = _learn(learner.samples)
                 learner.off = learner.template is None
-            elif len(learner.samples) >= MAX_SAMPLES:
+            elif learner.seen >= MAX_SAMPLES:
                 learner.off = True
             if learner.off:
                 log.info("no template for %s %s: the general way", variant, cls[:2])
