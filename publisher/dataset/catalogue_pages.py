@@ -158,4 +158,3 @@ def write_catalogue_model(writer: ReleaseWriter, graph: Graph, base_uri: str, te
     one), with the labels of the release's table: a browser gets words, not IRIs."""
     model = catalogue_model(graph, Minter(base_uri).catalog, base_uri, terms)
     writer.write(CATALOGUE_MODEL, (json.dumps(model, ensure_ascii=False, sort_keys=True) + "\n").encode())
-

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from .describe import LINK_LABELS, Describer, Document
+from .describe import Describer, Document
 from .documents import DocumentReader
 from .labels import TERM_LABELS_FILE, TermLabels
 from .manifest import CONTEXT
@@ -75,12 +75,11 @@ class Assembler:
             return self._parts
 
     def link_labels(self, iri: str) -> list[tuple[str, str, str]]:
-        """The labels a document gives a resource it links to: (predicate, language, text)."""
+        """The labels a document gives a resource it links to (the Describer's table), as
+        (predicate, language, text)."""
         found = self._labels.get(iri)
         if found is None:
-            data = self._load()[2]
-            node = URIRef(iri)
-            found = [(str(p), o.language or "", str(o)) for p in LINK_LABELS for o in data.objects(node, p)
+            found = [(str(p), o.language or "", str(o)) for _, p, o in self._load()[0].link_labels.get(URIRef(iri), ())
                      if isinstance(o, Literal)]
             if len(self._labels) > MEMO_LIMIT:
                 self._labels = {}
