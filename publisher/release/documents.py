@@ -182,11 +182,22 @@ class DocumentReader:
 
     def uniform(self, key: str) -> bytes | None:
         """The own triples (N-Triples) of the uniform resource `key`, or None."""
-        row = self._connection().execute("SELECT triples FROM uniform WHERE key = ?", (key,)).fetchone()
-        return _inflate(row[0], self.dictionary) if row else None
+        blob = self._uniform_row(key)
+        return _inflate(blob, self.dictionary) if blob is not None else None
 
     def is_uniform(self, key: str) -> bool:
-        return self._connection().execute("SELECT 1 FROM uniform WHERE key = ?", (key,)).fetchone() is not None
+        return self._uniform_row(key) is not None
+
+    def _uniform_row(self, key: str) -> bytes | None:
+        """The compressed row of `key`; the thread's last one is kept, so that asking whether a key
+        is uniform and then reading it (as a request does) is one look-up."""
+        local = self._local
+        last = getattr(local, "last_uniform", None)
+        if last is not None and last[0] == key and local.pid == os.getpid():
+            return last[1]
+        row = self._connection().execute("SELECT triples FROM uniform WHERE key = ?", (key,)).fetchone()
+        local.last_uniform = (key, row[0] if row else None)
+        return local.last_uniform[1]
 
     def link_count(self, target: str) -> int:
         row = self._connection().execute("SELECT MAX(count) FROM links WHERE target = ?", (target,)).fetchone()

@@ -44,7 +44,9 @@ class Documents:
     templates: UniformPages = field(default_factory=UniformPages)  # observations' documents, filled in
 
     def __contains__(self, key: str) -> bool:
-        return key in self.reader or self.reader.is_uniform(key)
+        if self.reader.uniform_count:  # most documents of a large release are observations: asked first
+            return self.reader.is_uniform(key) or key in self.reader
+        return key in self.reader
 
     def pages(self, key: str) -> int:
         """How many pages the document has (more than one only when observations link to it in bulk)."""
