@@ -179,3 +179,47 @@ def test_a_value_said_to_come_out_unchanged_does() -> None:
         changed = regex.compile(pattern)
         missed = [c for c in characters if TEXT[name](f"a{c}b") != f"a{c}b" and not changed.search(f"a{c}b")]
         assert not missed, (name, missed)
+
+
+LINES = [  # N-Triples as the build writes it, with text that could mislead a reader splitting on spaces
+    '<http://x/id/a> <http://x/def/p> <http://x/id/b> .',
+    '<http://x/id/a> <http://x/def/p> "plain" .',
+    '<http://x/id/a> <http://x/def/p> "with > and < and \'quotes\'" .',
+    '<http://x/id/a> <http://x/def/p> "a> <b" .',
+    '<http://x/id/a> <http://x/def/p> "ends with a dot ." .',
+    '<http://x/id/a> <http://x/def/p> "> " .',
+    '<http://x/id/a> <http://x/def/p> "" .',
+    '<http://x/id/a> <http://x/def/p> "Södertörn 𝔘 2019"@sv .',
+    '<http://x/id/a> <http://x/def/p> "en"@en-GB .',
+    '<http://x/id/a> <http://x/def/p> "3.5"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+    '<http://x/id/a> <http://x/def/p> "^^<http://y>"^^<http://www.w3.org/2001/XMLSchema#string> .',
+    '<http://x/id/a%20b> <http://x/def/p?q=1#f> <http://x/id/c;d> .',
+]
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_an_observations_lines_are_read_as_pyoxigraph_reads_them(line: str) -> None:
+    from publisher.release.uniform_slots import LANG_STRING, STRING, _parsed, _triples
+
+    own = (line + "\n" + LINES[0] + "\n").encode()
+    fast, exact = _triples(own), _parsed(own)
+    def named(rows: list[tuple]) -> list[tuple]:  # the datatype of a plain or language-tagged literal named
+        return [(s, p, o, t, lang, None if o else dt or (LANG_STRING if lang else STRING)) for s, p, o, t, lang, dt in rows]
+
+    assert named(fast) == named(exact)
+    assert fast is not exact and "\\" not in line  # read by the line reader, not handed to pyoxigraph
+
+
+@pytest.mark.parametrize("text", ['<http://x/a> <http://x/p> "esc\\"aped" .', '<http://x/a> <http://x/p> _:b .',
+                                  '<http://x/a>  <http://x/p> "two spaces" .', '<http://x/a>\t<http://x/p> "tab" .'])
+def test_lines_the_build_does_not_write_plainly_go_to_pyoxigraph(text: str) -> None:
+    from publisher.release import uniform_slots
+
+    calls = []
+    real = uniform_slots._parsed
+    uniform_slots._parsed = lambda own: calls.append(own) or real(own)
+    try:
+        uniform_slots._triples((text + "\n").encode())
+    finally:
+        uniform_slots._parsed = real
+    assert calls, text

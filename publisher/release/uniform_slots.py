@@ -13,7 +13,6 @@ the same for every resource of the class, or the template is never used (`Unifor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -24,10 +23,6 @@ SLOT_LINKS = ("def/refMunicipality",)  # links (under the base URI) whose target
 DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-# a line of N-Triples with no escapes in it (a file with a backslash is read by pyoxigraph instead)
-LINE = re.compile(r'<([^<>"\\\s]*)> <([^<>"\\\s]*)> (?:<([^<>"\\\s]*)>|"([^"\\\n\r]*)"'
-                  r'(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^<>"\\\s]*)>)?) \.')
-
 NOT_UNIFORM = (None, None, None, None, None, None)  # a subject no topic is: never a template's
 Labels = Callable[[str], list[tuple[str, str, str]]]  # IRI -> its labels: (predicate, language, text)
 
@@ -68,11 +63,49 @@ def uniform_slots(key: str, own: bytes, base_uri: str, labels: Labels) -> tuple[
 
 def _triples(own: bytes) -> list[tuple]:
     """(subject, predicate, object IRI or None, literal text, language, datatype) of each line; a
-    file with an escape or a blank node anywhere is read by pyoxigraph (the exact N-Triples reader)."""
+    text the build did not write plainly (an escape, a blank node, a tab or a line that `_line`
+    declines) is read by pyoxigraph, the exact N-Triples reader."""
     text = own.decode("utf-8")
-    found = [LINE.fullmatch(line) for line in text.splitlines()]
-    if all(found):
-        return [m.groups() for m in found]
+    if "\\" not in text and "_:" not in text and "\t" not in text and "\r" not in text:
+        found = [_line(line) for line in text.splitlines()]
+        if None not in found:
+            return found
+    return _parsed(own)
+
+
+def _line(line: str) -> tuple | None:
+    """One line as the build writes N-Triples (single spaces, no escapes: the caller checked the
+    text for backslashes, tabs and blank nodes), read with string methods; None for any other.
+
+    The text is valid N-Triples (the same lines are in the dumps, which are verified by re-parsing),
+    so an IRI holds no space, '<', '>' or '"', and a literal without escapes holds no '"': the
+    first "> <" ends the subject, the next "> " the predicate, and the first '"' after the opening
+    one ends the literal's text."""
+    if not (line.startswith("<") and line.endswith(" .")):
+        return None
+    subject, sep, rest = line[1:-2].partition("> <")
+    if not sep:
+        return None
+    predicate, sep, obj = rest.partition("> ")
+    if not sep or not obj:
+        return None
+    if obj[0] == "<":
+        return (subject, predicate, obj[1:-1], None, None, None) if obj[-1] == ">" else None
+    end = obj.find('"', 1)
+    if obj[0] != '"' or end < 0:
+        return None
+    tail = obj[end + 1:]
+    if not tail:
+        return subject, predicate, None, obj[1:end], None, None
+    if tail[0] == "@" and len(tail) > 1:
+        return subject, predicate, None, obj[1:end], tail[1:].lower(), None  # as pyoxigraph gives it
+    if tail.startswith("^^<") and tail[-1] == ">":
+        return subject, predicate, None, obj[1:end], None, tail[3:-1]
+    return None
+
+
+def _parsed(own: bytes) -> list[tuple]:
+    """`_triples` by pyoxigraph."""
     out = []
     try:
         quads = list(ox.parse(own, ox.RdfFormat.N_TRIPLES))
