@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
@@ -112,6 +112,9 @@ class _Writing:
         return texts
 
 
+SAID_MEMO = 4096  # values a place remembers what it said for (a municipality's name, a year recur)
+
+
 @dataclass(frozen=True)
 class Place:
     """What a kind of place says: the text every (slot, transform) pair that gave the exemplar's text
@@ -119,6 +122,8 @@ class Place:
 
     pairs: frozenset
     writings: tuple[_Writing, ...]
+    # what `say` found for the values of this place's slots, where it had to ask every transform (bounded)
+    said: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @staticmethod
     def of(pairs: frozenset) -> Place:
@@ -133,13 +138,22 @@ class Place:
             slot = slots.get(writing.slot)
             if slot is not None and slot[1] and not writing.others and not writing.changed.search(slot[1]):
                 return slot[1]
-        said: set[str] = set()
+        values = tuple(slots.get(writing.slot) for writing in self.writings)
+        memo = self.said
+        if values in memo:
+            return memo[values]
+        found: set[str] = set()
         for writing in self.writings:
             texts = writing.texts(slots)
             if texts is None:
-                return None
-            said |= texts
-        return said.pop() if len(said) == 1 else None
+                found = set()
+                break
+            found |= texts
+        text = found.pop() if len(found) == 1 else None
+        if len(memo) >= SAID_MEMO:
+            memo.clear()
+        memo[values] = text
+        return text
 
 
 @dataclass(frozen=True)
