@@ -83,6 +83,33 @@ def test_a_head_that_never_ends_is_let_go_with_408(server) -> None:
         assert s.recv(4096).startswith(b"HTTP/1.1 408 ")
 
 
+def read_answer(s: socket.socket) -> bytes:
+    """One whole answer (head and Content-Length body) from a kept-alive connection."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += s.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)content-length: (\d+)", head).group(1))
+    while len(body) < length:
+        body += s.recv(65536)
+    return head
+
+
+def test_each_request_of_a_kept_connection_gets_its_own_head_time(server) -> None:
+    """The head limit (2 s here) runs from each request's first byte, not from the connection's
+    start, and a late head after answered ones is still let go."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        for _ in range(4):  # 2.8 s of requests in all, each one's head sent at once
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert read_answer(s).startswith(b"HTTP/1.1 200 ")
+            time.sleep(0.7)
+        started = time.monotonic()
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never ended
+        answer = s.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert 1.5 < time.monotonic() - started < 5
+
+
 def test_a_long_query_by_get_within_the_limit_still_works(server) -> None:
     query = "ASK { VALUES ?x { " + " ".join(f"<http://e/{i}>" for i in range(2000)) + " } }"
     assert len(query) > 30_000

@@ -39,12 +39,14 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     _head_bytes = 0
     _field_bytes = 0
     _fields = 0
-    _head_timer = None
+    _head_deadline: float | None = None  # when the head being read must be complete (loop time)
+    _head_timer = None  # one per connection, looking at the deadline
     _refused = False
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
-        self._start_head_timer()
+        self._head_deadline = self.loop.time() + self.head_limits.head_seconds
+        self._head_timer = self.loop.call_later(self.head_limits.head_seconds, self._check_head)
 
     def connection_lost(self, exc) -> None:
         self._stop_head_timer()
@@ -53,8 +55,6 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
-        if self._in_head:
-            self._start_head_timer()
         super().data_received(data)
         if self._in_head and not self._refused:  # still no complete head: count what it holds so far
             self._head_bytes += len(data)
@@ -65,6 +65,8 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._in_head, self._head_bytes, self._field_bytes, self._fields = True, 0, 0, 0
+        if self._head_deadline is None:  # a request's first byte (a pipelined one's too): its head's time starts
+            self._head_deadline = self.loop.time() + self.head_limits.head_seconds
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
@@ -85,8 +87,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         if self._refused:
             return
-        self._in_head = False
-        self._stop_head_timer()
+        self._in_head, self._head_deadline = False, None
         super().on_headers_complete()
 
     def on_body(self, body: bytes) -> None:
@@ -99,21 +100,27 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        self._in_head = True  # the next request's head: its timer starts with its first byte
+        self._in_head = True  # the next request's head: its time starts with its first byte
 
-    def _start_head_timer(self) -> None:
-        if self._head_timer is None and not self._refused:
-            self._head_timer = self.loop.call_later(self.head_limits.head_seconds, self._head_timed_out)
+    def _check_head(self) -> None:
+        """The connection's timer: 408 once a head is late, else a look again when the head being
+        read is due (or a period later when none is). One timer a connection, not one a request:
+        a keep-alive connection's requests cost no timer each."""
+        self._head_timer = None
+        if self._refused or self.transport.is_closing():
+            return
+        now = self.loop.time()
+        deadline = self._head_deadline
+        if self._in_head and deadline is not None and now >= deadline:
+            self._refuse(408, f"no complete request head within {self.head_limits.head_seconds:g} s")
+            return
+        wait = deadline - now if self._in_head and deadline is not None else self.head_limits.head_seconds
+        self._head_timer = self.loop.call_later(wait, self._check_head)
 
     def _stop_head_timer(self) -> None:
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
-
-    def _head_timed_out(self) -> None:
-        self._head_timer = None
-        if self._in_head and not self._refused and not self.transport.is_closing():
-            self._refuse(408, f"no complete request head within {self.head_limits.head_seconds:g} s")
 
     def _refuse(self, status: int, message: str) -> None:
         """Answer `status` with a short explanation and close the connection; read nothing more."""
