@@ -50,6 +50,7 @@ WANTED = {b"accept", b"accept-language", b"if-none-match", b"if-modified-since",
           b"if-unmodified-since"}
 HOT_MEMO_BYTES = 16 * 1024 * 1024  # answers kept as they are sent
 WARM_MEMO_BYTES = 32 * 1024 * 1024  # answers pushed out of the hot part, kept zlib-compressed
+CONDITIONAL = frozenset({"if-match", "if-none-match", "if-modified-since", "if-unmodified-since"})
 SPLIT_MEMO = 32_768  # paths whose document key is known (found or not), without asking the file
 
 
@@ -89,10 +90,19 @@ def landing_link(base: str) -> str:
 
 def document_link_header(doc_path: str) -> bytes:
     """A document's Link header: its RDF formats and its page (alternates), and the document itself (canonical)."""
-    parts = [f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(doc_path)]
-    parts.append(f'<{doc_path}.html>; rel="alternate"; type="text/html"')
-    parts.append(f'<{doc_path}>; rel="canonical"')
-    return ", ".join(parts).encode()
+    return doc_path.encode().join(_LINK_PARTS)
+
+
+def _link_parts() -> list[bytes]:
+    """The Link header of a document around its path: what `document_link_header` joins with it."""
+    marker = "\x00"
+    parts = [f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(marker)]
+    parts.append(f'<{marker}.html>; rel="alternate"; type="text/html"')
+    parts.append(f'<{marker}>; rel="canonical"')
+    return [piece.encode() for piece in ", ".join(parts).split(marker)]
+
+
+_LINK_PARTS = _link_parts()
 
 
 class Dereferencer:
@@ -280,6 +290,8 @@ class Dereferencer:
     def conditional_reply(self, headers: dict, etag: str, reply_headers: Headers,
                           body: bytes) -> tuple[int, Headers, bytes]:
         """200 with `reply_headers`, or 304 / 412 (caching.precondition) with its validators."""
+        if not CONDITIONAL.intersection(headers):  # most requests: none of the four headers
+            return 200, reply_headers, body
         status = precondition(headers, etag, self.last_modified)
         if status is None:
             return 200, reply_headers, body
