@@ -165,14 +165,21 @@ class GraphReady:
 
 
 def prepare_graph(settings: Settings, step: _Steps) -> GraphReady:
+    return graph_of(settings, step, *load_sources(settings, step))
+
+
+def load_sources(settings: Settings, step: _Steps) -> tuple[SourceData, Cube, str]:
+    """The YAML data, the observations and the input's version (every problem reported at once)."""
     step(f"loading {settings.data_dir}")
     data = load(settings.data_dir)
     records = sum(len(getattr(data, c)) for c in (
         "sources", "counties", "municipalities", "organisations", "schemes", "memberships", "publications"))
     cube = load_observations(settings.data_dir, data)
     step.done(f"{len(data.files)} files, {records} records, {len(cube.observations)} observations")
-    version = input_version(settings, data, cube.files)
+    return data, cube, input_version(settings, data, cube.files)
 
+
+def graph_of(settings: Settings, step: _Steps, data: SourceData, cube: Cube, version: str) -> GraphReady:
     step("building the RDF graph")
     where: dict[str, str] = {}
     graph = to_rdf(data, settings.base_uri, version, where)
@@ -268,16 +275,18 @@ def term_labels(settings: Settings, progress: Progress) -> TermLabels:
 
 def _build(settings: Settings, progress: Progress) -> BuildResult:
     step = _Steps(progress, 5)
-    ready = prepare_graph(settings, step)
+    data, cube, version = load_sources(settings, step)
     writer = ReleaseWriter(settings.dist_dir, progress)
     context = jsonld_context(settings.base_uri)
     # the dumps, the store and the statistics files need nothing of the validation, nor of each other:
-    # they are written side by side with it, into the release's temporary folder (discarded on failure)
-    dumps = Forked("dumps and store", _new_files, writer, _write_data_files, writer, ready, context)
-    statistics = Forked("statistics files", _new_files, writer, write_cube_files, writer, ready.cube, ready.data,
+    # they are written side by side with it, into the release's temporary folder (discarded on failure).
+    # The statistics files need only the loaded data: they are written while the graph is built.
+    statistics = Forked("statistics files", _new_files, writer, write_cube_files, writer, cube, data,
                         settings.base_uri)
-    checks = None
+    dumps = checks = None
     try:
+        ready = graph_of(settings, step, data, cube, version)
+        dumps = Forked("dumps and store", _new_files, writer, _write_data_files, writer, ready, context)
         prepared = ready.validated(step)
         data, version, graph, ontology, result = (prepared.data, prepared.version, prepared.graph,
                                                   prepared.ontology, prepared.result)
