@@ -208,3 +208,36 @@ def test_documents_with_new_iris_do_not_grow_rdflibs_namespace_trie():
     for i in range(1, 200):
         writers.turtle(document(i))
     assert len(trie) == before
+
+
+def _jsonld_lines(writers: Writers, nodes: dict) -> str:
+    return "".join(writers.jsonld_nodes_text(nodes, node_lines=True))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_bulk_jsonld_of_triples_in_any_order_is_that_of_canonical_order(tmp_path, seed):
+    """The data set's JSON-LD dump puts only the graph in canonical order (dump.write_bulk_jsonld):
+    the same text for the graph and the observations of generated data, shuffled."""
+    import random
+
+    root = generate(tmp_path, "10k")  # GENERATED SYNTHETIC data, labelled so (bench/synthetic.py)
+    graph, _ = _project_graphs(root)
+    triples = list(graph)
+    random.Random(seed).shuffle(triples)
+    writers = Writers(graph.namespaces(), CONTEXT)
+    expected = _jsonld_lines(writers, writers.jsonld_nodes(writers.canonical(graph)))
+    assert _jsonld_lines(writers, writers.jsonld_nodes(triples, in_order=False)) == expected
+    assert expected.count("\n") > 1500  # node objects, one a line
+
+
+def test_jsonld_triples_whose_order_would_matter_are_refused_out_of_order():
+    """rdflib's JSON-LD writer replaces a falsy first value (0, "", false) instead of listing the next."""
+    from publisher.release.serialise import OrderMatters
+
+    count = URIRef(KS + "count")
+    for first, second in [(Literal(0), Literal(7)), (Literal(7), Literal(0)), (Literal(""), Literal("x"))]:
+        graph = graph_of((A, count, first), (A, count, second))
+        writers = Writers(graph.namespaces(), CONTEXT)
+        with pytest.raises(OrderMatters):
+            writers.jsonld_nodes([(A, count, first), (A, count, second)], in_order=False)
+        writers.jsonld_nodes(writers.canonical(graph))  # in order: written as rdflib writes it (tested above)
