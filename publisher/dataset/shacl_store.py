@@ -245,15 +245,15 @@ class StoreValidator:
                        for r in self._query(q))
 
         def checked(prefilter: str, ok, component: URIRef) -> None:
-            """Pairs the store narrows down by `prefilter`, judged one distinct value at a time in Python."""
-            q = f"SELECT DISTINCT ?f ?v WHERE {{ {pairs} FILTER({prefilter}) }}"
-            verdicts: dict = {}
-            for r in self._query(q):
-                v = to_rdflib(r["v"])
-                if v not in verdicts:
-                    verdicts[v] = ok(v)
-                if not verdicts[v]:
-                    out.append(Result(to_rdflib(r["f"]), with_path, v, shape, component, sev, msg))
+            """Values the store narrows down by `prefilter`, judged one distinct value at a time in
+            Python; the focus nodes are asked for only when a value fails (a year of 90,000
+            observations is judged once, not 90,000 times)."""
+            q = f"SELECT DISTINCT ?v WHERE {{ {pairs} FILTER({prefilter}) }}"
+            failing = {r["v"] for r in self._query(q) if not ok(to_rdflib(r["v"]))}
+            if failing:  # pyoxigraph's terms compare and hash as RDF terms
+                q = f"SELECT DISTINCT ?f ?v WHERE {{ {pairs} FILTER({prefilter}) }}"
+                out.extend(Result(to_rdflib(r["f"]), with_path, to_rdflib(r["v"]), shape, component, sev, msg)
+                           for r in self._query(q) if r["v"] in failing)
 
         for cls in sorted(self.shapes.objects(shape, SH["class"]), key=str):
             found(f"NOT EXISTS {{ ?v {TYPE_OF} <{cls}> }}", SH.ClassConstraintComponent)
