@@ -56,3 +56,39 @@ def test_every_format_parsed_back_has_the_digest_of_the_triples_written(tmp_path
     assert TripleDigest.of_file(path, fmt) == TripleDigest.of(g)
     g.remove((URIRef(f"{EX}s0"), None, None))
     assert TripleDigest.of_file(path, fmt) != TripleDigest.of(g)
+
+
+def test_the_observations_text_and_triples_give_one_digest_and_the_jsonld_dump_holds_them_to_it(tmp_path: Path):
+    """The bulk digest reads the observations from their N-Triples text (dump.bulk_digest); the
+    JSON-LD dump, written from their rdflib triples, is verified against it, so a text that says
+    otherwise than the triples fails the build."""
+    from rdflib import Graph
+
+    from publisher.dataset.cube import observation_triples
+    from publisher.dataset.dump import ReleaseWriter, bulk_digest, jsonld_context, write_bulk_jsonld
+    from publisher.dataset.load import load
+    from publisher.dataset.observations import load_observations
+
+    from bench.synthetic import generate
+
+    from .conftest import BASE
+
+    root = generate(tmp_path, "10k")  # GENERATED SYNTHETIC data, labelled so (bench/synthetic.py)
+    data = load(root / "data")
+    observations = list(observation_triples(load_observations(root / "data", data), data, BASE))
+    extra = [t for _, triples, _ in observations for t in triples]
+    graph = Graph()
+    graph.add((URIRef(f"{EX}a"), URIRef(f"{EX}p"), Literal("a")))
+    digest = bulk_digest(graph, (text for _, _, text in observations))
+    assert digest == TripleDigest.of([*graph, *extra]) and digest.count > 5_000
+
+    context = jsonld_context(BASE)
+    writer = ReleaseWriter(tmp_path / "dist")
+    write_bulk_jsonld(writer, "ok", graph, context, extra, digest)  # passes
+    key, triples, text = observations[0]
+    wrong = text.replace('"@sv', ' (fel)"@sv', 1)
+    assert wrong != text
+    with pytest.raises(DumpMismatch):
+        write_bulk_jsonld(writer, "wrong", graph, context, extra,
+                          bulk_digest(graph, [wrong, *(t for _, _, t in observations[1:])]))
+    writer.discard()

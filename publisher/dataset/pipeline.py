@@ -207,7 +207,7 @@ def _write_data_files(writer: ReleaseWriter, ready: GraphReady, context: dict) -
     written beside the Turtle, RDF/XML and statistics, so a large build keeps both cores busy."""
     extra = [t for _, triples, _ in ready.observations for t in triples]
     counts = {DATASET_STEM: len(ready.graph) + len(extra), ONTOLOGY_STEM: len(ready.ontology)}
-    expected = bulk_digest(ready.graph, extra)
+    expected = bulk_digest(ready.graph, (text for _, _, text in ready.observations))
     jsonld = Forked("JSON-LD dump", _new_files, writer, write_bulk_jsonld, writer, DATASET_STEM, ready.graph,
                     context, extra, expected)
     store = None

@@ -119,6 +119,12 @@ class TripleDigest:
             digest.add(batch)
         return digest
 
+    def add_ntriples(self, texts: Iterable[str], per_batch: int = 4096) -> None:
+        """Add the triples of N-Triples texts (each whole lines), parsed by pyoxigraph, `per_batch` texts at a time."""
+        it = iter(texts)
+        while batch := "".join(itertools.islice(it, per_batch)):
+            self.add(ox.parse(batch.encode(), format=ox.RdfFormat.N_TRIPLES), quads=True)
+
     @classmethod
     def of_file(cls, path: Path, fmt: RdfFormat) -> TripleDigest:
         """The digest of what pyoxigraph parses from a file, streamed. Raises SyntaxError."""
