@@ -138,14 +138,14 @@ def test_a_template_that_writes_a_sample_differently_is_never_used() -> None:
                                        ("2023", "8.5")]):
         slots = {"key": ("text", f"observation/x/{n}/{year}"), "value": ("decimal", value)}
         document = f"about {slots['key'][1]}: {value}; fixed text from 2019"
-        made.append(pages.document(("c",), ("nt",), slots, lambda document=document: document))
-        assert made[-1][0] == document
+        made.append(pages.document(("c",), ("nt",), slots, lambda document=document: document.encode()))
+        assert made[-1][0] == document.encode()
     learner = next(iter(pages._learners.values()))
     assert learner.template is not None and "; fixed text from 2019" in learner.template.texts
     for value in ("2019", "3.25", "2030"):
         slots = {"key": ("text", "observation/x/9/2030"), "value": ("decimal", value)}
-        assert pages.document(("c",), ("nt",), slots, lambda: "general") == (
-            f"about observation/x/9/2030: {value}; fixed text from 2019", True)
+        assert pages.document(("c",), ("nt",), slots, lambda: b"general") == (
+            f"about observation/x/9/2030: {value}; fixed text from 2019".encode(), True)
     assert learner.filled == 4  # the fifth sample was filled in too
 
 
@@ -159,7 +159,8 @@ def test_a_class_whose_value_never_varies_stays_with_the_general_way_and_holds_f
         slots = {"key": ("text", f"observation/x/0126/{year}"), "municipality": ("text", "municipality/0126"),
                  "year": ("text", str(year))}
         document = f"{slots['key'][1]} in municipality/0126, {year}"
-        assert pages.document(("c",), ("nt",), slots, lambda document=document: document) == (document, False)
+        assert pages.document(("c",), ("nt",), slots, lambda document=document: document.encode()) == (
+            document.encode(), False)
         learner = next(iter(pages._learners.values()))
         assert len(learner.samples) <= SAMPLES
     assert learner.off and learner.template is None and not learner.samples

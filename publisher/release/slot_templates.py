@@ -18,6 +18,7 @@ and the synthetic data, and of a corpus of awkward values, with the general path
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -79,6 +80,7 @@ CHANGED = {  # regular expressions (escapes are the pattern's, not Python's)
 }
 
 Slots = dict[str, tuple[str, str]]  # slot name -> (kind, value)
+SAID_MEMO = 4096  # values a place or writing remembers its answer for (a municipality's name, a year recur)
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,26 @@ class _Writing:
     others: tuple[str, ...]  # the transforms that are not per character (number formats)
     per_character: tuple[str, ...]
     changed: re.Pattern  # finds a character some per-character transform here writes otherwise, or an unusual one
+    # values `changed` found nothing in (True) or something (False): a municipality's name or a year
+    # recurs in many places and documents (bounded; shared by the places with this writing)
+    plain: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @staticmethod
+    @functools.lru_cache(maxsize=4096)
     def of(slot: str, transforms: tuple[str, ...]) -> _Writing:
         classes = [CHANGED[t] for t in transforms if CHANGED.get(t) is not None] + [UNUSUAL.pattern]
         return _Writing(slot, transforms, tuple(t for t in transforms if t not in CHANGED),
                         tuple(t for t in transforms if t in CHANGED), re.compile("|".join(classes)))
+
+    def is_plain(self, value: str) -> bool:
+        """No transform here writes `value` otherwise, and it has no unusual character."""
+        plain = self.plain
+        found = plain.get(value)
+        if found is None:
+            if len(plain) >= SAID_MEMO:
+                plain.clear()
+            found = plain[value] = self.changed.search(value) is None
+        return found
 
     def texts(self, slots: Slots) -> set[str] | None:
         slot = slots.get(self.slot)
@@ -110,9 +126,6 @@ class _Writing:
             else:
                 texts.update(write[t](value) for t in self.per_character)
         return texts
-
-
-SAID_MEMO = 4096  # values a place remembers what it said for (a municipality's name, a year recur)
 
 
 @dataclass(frozen=True)
@@ -136,7 +149,7 @@ class Place:
         if len(self.writings) == 1:  # the common case: one slot, spelled alike by every transform here
             writing = self.writings[0]
             slot = slots.get(writing.slot)
-            if slot is not None and slot[1] and not writing.others and not writing.changed.search(slot[1]):
+            if slot is not None and slot[1] and not writing.others and writing.is_plain(slot[1]):
                 return slot[1]
         values = tuple(slots.get(writing.slot) for writing in self.writings)
         memo = self.said
@@ -168,16 +181,38 @@ class Template:
     def fill(self, slots: Slots) -> str | None:
         """The document for `slots` (the same slot names as the exemplar's), or None when a place's
         transforms disagree on what it should say, or a value is missing or empty."""
+        said = self._said(slots)
+        if said is None:
+            return None
+        out = [""] * (2 * len(self.places) + 1)
+        out[0::2] = self.texts
+        out[1::2] = [said[i] for i in self.places]
+        return "".join(out)
+
+    def fill_bytes(self, slots: Slots) -> bytes | None:
+        """`fill`, encoded as UTF-8: the text between the places is encoded once per template, the
+        values once per document (a page is ~10 KB; encoding it whole cost more than this)."""
+        said = self._said(slots)
+        if said is None:
+            return None
+        encoded = [text.encode("utf-8") for text in said]
+        out = [b""] * (2 * len(self.places) + 1)
+        out[0::2] = self._encoded_texts
+        out[1::2] = [encoded[i] for i in self.places]
+        return b"".join(out)
+
+    @functools.cached_property
+    def _encoded_texts(self) -> tuple[bytes, ...]:
+        return tuple(text.encode("utf-8") for text in self.texts)
+
+    def _said(self, slots: Slots) -> list[str] | None:
         said = []
         for kind in self.kinds:
             text = kind.say(slots)
             if text is None:
                 return None
             said.append(text)
-        out = [""] * (2 * len(self.places) + 1)
-        out[0::2] = self.texts
-        out[1::2] = [said[i] for i in self.places]
-        return "".join(out)
+        return said
 
     def narrowed(self, document: str, slots: Slots) -> Template | None:
         """This template with each place's pairs cut down to those that give what `document` (another

@@ -74,8 +74,7 @@ class Documents:
         if found is None:
             return general(), False
         cls, slots = found
-        text, filled = self.templates.document(cls, variant, slots, lambda: general().decode("utf-8"))
-        return text.encode("utf-8"), filled
+        return self.templates.document(cls, variant, slots, general)
 
     def rdf(self, key: str, fmt: str, page: int = 1) -> Variant | None:
         body, filled = None, False

@@ -73,31 +73,34 @@ class UniformPages:
         self._learners: dict[tuple, _Learner] = {}
         self._lock = threading.Lock()
 
-    def document(self, cls: tuple, variant: tuple, slots: Slots, general: Callable[[], str]) -> tuple[str, bool]:
-        """The document of the resource with `slots`, of class `cls`, in `variant`, and whether a
-        template wrote it; `general()` makes it the general way."""
+    def document(self, cls: tuple, variant: tuple, slots: Slots, general: Callable[[], bytes]) -> tuple[bytes, bool]:
+        """The document (UTF-8) of the resource with `slots`, of class `cls`, in `variant`, and whether
+        a template wrote it; `general()` makes it the general way."""
         learner = self._learner(cls, variant)
         if learner is None or learner.off:
             return general(), False
         template = learner.template
         if template is None:
-            return self._sample(learner, cls, variant, slots, general()), False
-        text = template.fill(slots)
-        if text is None:  # a value the samples could not tell the spellings of apart: learn from this one
+            body = general()
+            self._sample(learner, cls, variant, slots, body.decode("utf-8"))
+            return body, False
+        body = template.fill_bytes(slots)
+        if body is None:  # a value the samples could not tell the spellings of apart: learn from this one
             expected = general()
-            narrowed = template.narrowed(expected, slots)
-            if narrowed is not None and narrowed.fill(slots) == expected:
+            text = expected.decode("utf-8")
+            narrowed = template.narrowed(text, slots)
+            if narrowed is not None and narrowed.fill(slots) == text:
                 learner.template = narrowed
             return expected, False
         learner.filled += 1
         if learner.filled % CHECK_EVERY == 0:
             expected = general()
-            if expected != text:
+            if expected != body:
                 learner.off, learner.template = True, None
                 log.warning("template for %s %s turned off: it wrote %s differently", variant, cls[:2],
                             slots.get("key"))
                 return expected, False
-        return text, True
+        return body, True
 
     def _learner(self, cls: tuple, variant: tuple) -> _Learner | None:
         learner = self._learners.get((cls, variant))
@@ -108,10 +111,10 @@ class UniformPages:
                 learner = self._learners.setdefault((cls, variant), _Learner())
         return learner
 
-    def _sample(self, learner: _Learner, cls: tuple, variant: tuple, slots: Slots, text: str) -> str:
+    def _sample(self, learner: _Learner, cls: tuple, variant: tuple, slots: Slots, text: str) -> None:
         with self._lock:
             if learner.template is not None or learner.off or any(s == slots for s, _ in learner.samples):
-                return text
+                return
             learner.samples = [*learner.samples[-(SAMPLES - 1):], (slots, text)]
             learner.seen += 1
             if len(learner.samples) == SAMPLES and _varied(learner.samples):
@@ -123,4 +126,3 @@ class UniformPages:
                 log.info("no template for %s %s: the general way", variant, cls[:2])
             if learner.template is not None or learner.off:
                 learner.samples = []
-        return text
