@@ -189,6 +189,18 @@ def test_an_indicators_page_stays_readable_and_its_years_stay_reachable(scale):
                 assert client.get(href).status_code == 200, href
 
 
+def test_the_serving_process_with_the_copy_starts_with_the_documents_assembler_loaded(scale):
+    """Loaded once in the supervisor before it forks the process that serves from the in-memory
+    copy (supervisor.Supervisor.prepare), not by that process's first observation request, which
+    would hold every connection for it (~1 s at a million triples)."""
+    from publisher.web.supervisor import PREPARED, SERVING_COPY
+
+    _, server = scale
+    copy = server.wait_for_log(SERVING_COPY, timeout=120)
+    prepared = server.wait_for_log(PREPARED)
+    assert server.log.index(prepared) < server.log.index(copy)
+
+
 def test_serving_memory_stays_small_after_dereferencing(scale):
     settings, server = scale
     documents, observations = _keys(settings)

@@ -74,6 +74,10 @@ class Assembler:
                 self._parts = (describer, writers, data, ontology)
             return self._parts
 
+    def load(self) -> None:
+        """Load the graphs and the describer now (they are otherwise loaded by the first request)."""
+        self._load()
+
     def link_labels(self, iri: str) -> list[tuple[str, str, str]]:
         """The labels a document gives a resource it links to (the Describer's table), as
         (predicate, language, text)."""

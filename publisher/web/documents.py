@@ -43,6 +43,11 @@ class Documents:
     assembler: Assembler | None = None  # observations and later pages, assembled on request
     templates: UniformPages = field(default_factory=UniformPages)  # observations' documents, filled in
 
+    def prepare(self) -> None:
+        """Load now what the first observation or later page would load (the assembler's graphs)."""
+        if self.assembler is not None and self.reader.uniform_count:
+            self.assembler.load()
+
     def __contains__(self, key: str) -> bool:
         if self.reader.uniform_count:  # most documents of a large release are observations: asked first
             return self.reader.is_uniform(key) or key in self.reader

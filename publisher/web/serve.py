@@ -25,8 +25,9 @@ def serve(settings: Settings, host: str, port: int, sparql: SparqlConfig | None 
                             timeout_graceful_shutdown=int(sparql.timeout) + 5)
     sock = listening_socket(host, port)
     if sparql.backend is not None:  # no store here: the serving process only needs to reach the backend
-        supervisor = Supervisor(sock, config, None, None, False, None, network=True)
+        supervisor = Supervisor(sock, config, None, None, False, None, network=True,
+                                prepare=app.dereferencer.docs.prepare)
         return supervisor.run()
     supervisor = Supervisor(sock, config, service.engine, str(service.store_path), sparql.memory_copy,
-                            service.quads, sparql.copy_first_below)
+                            service.quads, sparql.copy_first_below, prepare=app.dereferencer.docs.prepare)
     return supervisor.run()

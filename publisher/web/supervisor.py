@@ -28,6 +28,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -46,6 +47,7 @@ MAX_BACK_OFF = 2.0  # seconds; the socket stays open meanwhile, so connections w
 EXIT_NO_SERVER = 4  # no serving process ever started
 PR_SET_PDEATHSIG = 1
 LOG_BYTES = 4096  # PIPE_BUF on Linux: a write this long is never split
+PREPARED = "loaded the documents' assembler for the serving processes"
 SERVING_COPY = "serves from the in-memory copy"  # logged once the switch is made (the benchmark waits for it)
 
 
@@ -85,8 +87,12 @@ def listening_socket(host: str, port: int) -> socket.socket:
 class Supervisor:
     def __init__(self, sock: socket.socket, config: uvicorn.Config, engine: QueryEngine | None,
                  store_path: str | None, memory_copy: bool, quads: int | None, copy_first_below: int = 20_000,
-                 network: bool = False):
+                 network: bool = False, prepare: Callable[[], None] | None = None):
         self.sock, self.config, self.engine = sock, config, engine
+        # loads what the app would otherwise load on a first request (the documents' assembler: ~1 s at a
+        # million triples, in the event loop), once, in the parent, before the first fork that can wait
+        # for it (a serving process with the in-memory copy, or a replacement): they start with it
+        self.prepare = prepare
         self.network = network  # the serving process may open TCP sockets (to a SPARQL backend)
         self.store_path, self.quads, self.copy_first_below = store_path, quads, copy_first_below
         self.want_copy = memory_copy and engine is not None and store_path is not None
@@ -301,6 +307,14 @@ class Supervisor:
         who = multiprocessing.RawArray("c", WHO_BYTES * self.engine.slots) if self.engine is not None else None
         ready = multiprocessing.RawValue("b", 0)
         memory = self.copy is not None
+        if self.prepare is not None and (memory or self.ever_ready):  # not before the first answer
+            prepare, self.prepare = self.prepare, None
+            started = time.monotonic()
+            try:
+                prepare()
+                log(f"{PREPARED} in {time.monotonic() - started:.1f} s")
+            except Exception as exc:  # noqa: BLE001 - each serving process loads it on demand instead
+                log(f"could not prepare the app before forking ({exc}); serving processes load it on demand")
         gc.collect()
         gc.freeze()  # the parent's objects stay in shared pages: the collector need not touch them
         parent = os.getpid()
