@@ -224,3 +224,20 @@ def test_lines_the_build_does_not_write_plainly_go_to_pyoxigraph(text: str) -> N
     finally:
         uniform_slots._parsed = real
     assert calls, text
+
+
+def test_one_class_finds_what_the_alternation_of_the_transforms_classes_finds() -> None:
+    """slot_templates.changed_class joins the CHANGED classes of a writing's transforms and UNUSUAL
+    into one character class: it must find exactly the characters their alternation finds."""
+    import itertools
+
+    from publisher.release.slot_templates import CHANGED, UNUSUAL, changed_class
+
+    chars = [chr(c) for c in [*range(0x3000), *range(0xD7F0, 0xE010), *range(0xFE00, 0x10000), 0x1D518, 0x1F30D]]
+    names = sorted(CHANGED)
+    combos = [(n,) for n in names] + list(itertools.combinations(names, 2)) + [tuple(names)]
+    for combo in combos:
+        alternation = re.compile("|".join([CHANGED[t] for t in combo if CHANGED[t] is not None] + [UNUSUAL.pattern]))
+        merged = changed_class(combo)
+        wrong = [c for c in chars if bool(merged.match(c)) != bool(alternation.match(c))]
+        assert not wrong, (combo, [hex(ord(c)) for c in wrong[:5]])
