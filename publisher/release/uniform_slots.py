@@ -13,6 +13,7 @@ the same for every resource of the class, or the template is never used (`Unifor
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -31,24 +32,22 @@ def uniform_slots(key: str, own: bytes, base_uri: str, labels: Labels) -> tuple[
     """(class, slots) of the uniform resource `key` from its own triples (N-Triples), or None if it
     is not one a template can stand for (a triple about another subject, a blank node, a repeated slot)."""
     topic = f"{base_uri}id/{key}"
-    links = {base_uri + p for p in SLOT_LINKS}
+    links = _links(base_uri)
     shape: list[tuple] = []
     slots: Slots = {"key": ("text", key)}
     for s, p, iri, text, lang, datatype in _triples(own):
         if s != topic:
             return None
         if iri is None:
-            datatype = LANG_STRING if lang else datatype or STRING
-            name = f"{p}|{lang or ''}|{datatype}"
-            shape.append((p, "literal", lang, datatype))
-            value = ("decimal" if datatype == DECIMAL else "text", text)
+            name, part, kind = _literal(p, lang, datatype)
+            shape.append(part)
+            value = (kind, text)
         elif p in links and iri.startswith(base_uri + "id/"):
             name = p
-            found = sorted(labels(iri))
-            shape.append((p, "link", tuple((lp, lang) for lp, lang, _ in found)))
+            part, named = _link(p, iri, labels)
+            shape.append(part)
             value = ("text", iri[len(base_uri) + 3:])
-            for lp, lang, text in found:
-                label = f"{p}|{lp}|{lang}"
+            for label, text in named:
                 if label in slots:
                     return None
                 slots[label] = ("text", text)
@@ -59,6 +58,36 @@ def uniform_slots(key: str, own: bytes, base_uri: str, labels: Labels) -> tuple[
             return None
         slots[name] = value
     return tuple(shape), slots  # in the order of the file's lines, which the build writes alike
+
+
+@functools.lru_cache(maxsize=64)
+def _links(base_uri: str) -> frozenset[str]:
+    return frozenset(base_uri + p for p in SLOT_LINKS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _literal(p: str, lang: str | None, datatype: str | None) -> tuple[str, tuple, str]:
+    """A literal's slot name, its part of the class, and its kind of value."""
+    datatype = LANG_STRING if lang else datatype or STRING
+    return f"{p}|{lang or ''}|{datatype}", (p, "literal", lang, datatype), "decimal" if datatype == DECIMAL else "text"
+
+
+def _link(p: str, iri: str, labels: Labels) -> tuple[tuple, list[tuple[str, str]]]:
+    """A slot link's part of the class, and its labels' slot names and texts (remembered, bounded:
+    a municipality is linked by thousands of observations)."""
+    memo_key = (p, iri, labels)
+    found = _LINKS.get(memo_key)
+    if found is None:
+        listed = sorted(labels(iri))
+        found = ((p, "link", tuple((lp, lang) for lp, lang, _ in listed)),
+                 [(f"{p}|{lp}|{lang}", text) for lp, lang, text in listed])
+        if len(_LINKS) >= 4096:
+            _LINKS.clear()
+        _LINKS[memo_key] = found
+    return found
+
+
+_LINKS: dict[tuple, tuple] = {}
 
 
 def _triples(own: bytes) -> list[tuple]:
