@@ -95,6 +95,8 @@ def changed_class(transforms: tuple[str, ...]) -> re.Pattern:
     alternation = re.compile("|".join(classes))
     kept = "".join(re.escape(chr(c)) for c in range(128) if not alternation.match(chr(c)))
     return re.compile(f"[^{kept}]" if kept else "(?s:.)")
+
+
 SAID_MEMO = 4096  # values a place or writing remembers its answer for (a municipality's name, a year recur)
 
 
@@ -135,7 +137,7 @@ class _Writing:
         write = KINDS[kind]
         texts = {write[t](value) for t in self.others}
         if self.per_character:
-            if not self.changed.search(value):
+            if self.is_plain(value):
                 texts.add(value)  # every one of them leaves such a value as it is
             else:
                 texts.update(write[t](value) for t in self.per_character)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import uvicorn
 
 from . import net_fence
+from .process_info import exit_description, pss_mb
 from .serving_server import ServingServer
 from .sparql.engine import PAGE, RETIRED_MEMORY, RETIRED_SIGNAL, WHO_BYTES, QueryEngine, running_on
 
@@ -89,10 +90,7 @@ class Supervisor:
                  store_path: str | None, memory_copy: bool, quads: int | None, copy_first_below: int = 20_000,
                  network: bool = False, prepare: Callable[[], None] | None = None):
         self.sock, self.config, self.engine = sock, config, engine
-        # loads what the app would otherwise load on a first request (the documents' assembler: ~1 s at a
-        # million triples, in the event loop), once, in the parent, before the first fork that can wait
-        # for it (a serving process with the in-memory copy, or a replacement): they start with it
-        self.prepare = prepare
+        self.prepare = prepare  # run once before a fork that can wait for it (_fork): children start with its work
         self.network = network  # the serving process may open TCP sockets (to a SPARQL backend)
         self.store_path, self.quads, self.copy_first_below = store_path, quads, copy_first_below
         self.want_copy = memory_copy and engine is not None and store_path is not None
@@ -268,16 +266,16 @@ class Supervisor:
         early = time.monotonic() - child.started < EARLY_END
         self.failed_starts = self.failed_starts + 1 if early else 0
         if running:
-            log(f"serving process {child.pid} died ({_describe(status)}) while answering "
+            log(f"serving process {child.pid} died ({exit_description(status)}) while answering "
                 + "; ".join(f"[{r}]" for r in running) + "; replacing it")
         elif child.ready is not None and not child.ready.value and not self.ever_ready:
-            log(f"serving process {child.pid} ended before it was ready ({_describe(status)})")
+            log(f"serving process {child.pid} ended before it was ready ({exit_description(status)})")
             if self.failed_starts >= GIVE_UP_AFTER:
                 log(f"{self.failed_starts} serving processes in a row ended before they were ready; giving up")
                 self.stopping, self.exit_code = True, EXIT_NO_SERVER
                 return
         else:
-            log(f"serving process {child.pid} ended unexpectedly ({_describe(status)}); replacing it")
+            log(f"serving process {child.pid} ended unexpectedly ({exit_description(status)}); replacing it")
         if self.failed_starts:
             self.next_start = time.monotonic() + min(MAX_BACK_OFF, 0.05 * 2 ** self.failed_starts)
 
@@ -307,9 +305,10 @@ class Supervisor:
         who = multiprocessing.RawArray("c", WHO_BYTES * self.engine.slots) if self.engine is not None else None
         ready = multiprocessing.RawValue("b", 0)
         memory = self.copy is not None
-        if self.prepare is not None and (memory or self.ever_ready):  # not before the first answer
-            prepare, self.prepare = self.prepare, None
-            started = time.monotonic()
+        # what the app would load on a first request (the documents' assembler: ~1 s at a million triples,
+        # holding the event loop), loaded here for the copy's process and replacements; not before the first
+        if self.prepare is not None and (memory or self.ever_ready):
+            prepare, self.prepare, started = self.prepare, None, time.monotonic()
             try:
                 prepare()
                 log(f"{PREPARED} in {time.monotonic() - started:.1f} s")
@@ -386,20 +385,3 @@ class Supervisor:
         server.run(sockets=[self.sock])
         return 0
 
-
-def pss_mb(pid: int) -> float:
-    """Proportional set size of a process in MB (its shared pages divided among their sharers), 0 if gone."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
-            for line in f:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) / 1024
-    except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError, ValueError):
-        pass
-    return 0.0
-
-
-def _describe(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
-    return f"exit code {os.WEXITSTATUS(status)}"
