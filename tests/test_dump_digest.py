@@ -64,12 +64,11 @@ def test_the_observations_text_and_triples_give_one_digest_and_the_jsonld_dump_h
     otherwise than the triples fails the build."""
     from rdflib import Graph
 
+    from bench.synthetic import generate
     from publisher.dataset.cube import observation_triples
     from publisher.dataset.dump import ReleaseWriter, bulk_digest, jsonld_context, write_bulk_jsonld
     from publisher.dataset.load import load
     from publisher.dataset.observations import load_observations
-
-    from bench.synthetic import generate
 
     from .conftest import BASE
 
@@ -91,4 +90,29 @@ def test_the_observations_text_and_triples_give_one_digest_and_the_jsonld_dump_h
     with pytest.raises(DumpMismatch):
         write_bulk_jsonld(writer, "wrong", graph, context, extra,
                           bulk_digest(graph, [wrong, *(t for _, _, t in observations[1:])]))
+    writer.discard()
+
+
+def test_the_bulk_jsonld_keeps_a_falsy_value_among_others(tmp_path: Path):
+    """A key holding a falsy value ("", 0, false) among others: rdflib's JSON-LD writer would lose
+    it (it replaces a falsy first value); the bulk dump lists them all, and passes its verification."""
+    import json
+
+    from rdflib import Graph
+    from rdflib.namespace import RDFS
+
+    from publisher.dataset.dump import ReleaseWriter, bulk_digest, jsonld_context, write_bulk_jsonld
+
+    from .conftest import BASE
+
+    graph = Graph()
+    graph.add((URIRef(f"{EX}a"), RDFS.label, Literal("a")))
+    extra = [(URIRef(f"{EX}obs"), RDFS.comment, Literal("second")), (URIRef(f"{EX}obs"), RDFS.comment, Literal(""))]
+    digest = bulk_digest(graph, (f"<{s}> <{p}> \"{o}\" .\n" for s, p, o in extra))
+    writer = ReleaseWriter(tmp_path / "dist")
+    path = write_bulk_jsonld(writer, "falsy", graph, jsonld_context(BASE), extra, digest)  # verified: no DumpMismatch
+    text = path.read_text(encoding="utf-8")
+    assert TripleDigest.of_file(path, next(f for f in FORMATS if f.suffix == "jsonld")) == TripleDigest.of(
+        [*graph, *extra])
+    assert json.loads(text)  # one JSON document
     writer.discard()

@@ -204,8 +204,10 @@ def test_an_observations_lines_are_read_as_pyoxigraph_reads_them(line: str) -> N
 
     own = (line + "\n" + LINES[0] + "\n").encode()
     fast, exact = _triples(own), _parsed(own)
+
     def named(rows: list[tuple]) -> list[tuple]:  # the datatype of a plain or language-tagged literal named
-        return [(s, p, o, t, lang, None if o else dt or (LANG_STRING if lang else STRING)) for s, p, o, t, lang, dt in rows]
+        return [(s, p, o, t, lang, "" if o else dt or (LANG_STRING if lang else STRING))
+                for s, p, o, t, lang, dt in rows]
 
     assert named(fast) == named(exact)
     assert fast is not exact and "\\" not in line  # read by the line reader, not handed to pyoxigraph

@@ -178,21 +178,12 @@ def write_bulk_jsonld(writer: ReleaseWriter, stem: str, graph: Graph, context: d
                       expected: TripleDigest) -> Path:
     """JSON-LD by the fast writers, compacted with our context as the documents are, one node a line; verified.
 
-    Only the graph's triples are put in canonical order. The extra ones (the observations: distinct,
-    about subjects the graph says nothing about) follow as they come. Their nodes and values are
-    sorted when written, so the order matters only where a key holds a falsy value among others,
-    and then (`OrderMatters`) all of them are ordered. Ordering a million triples cost ~4 s."""
+    The triples are read as they come (the graph's, then the extra ones, the observations, which
+    are distinct from them): nodes and their values are sorted when written, so no order is needed
+    (putting a million triples in order cost ~4 s)."""
     name = f"{stem}.jsonld"
     writers = Writers(graph.namespaces(), context)
-    subjects = set(graph.subjects())
-    if any(s in subjects for s, _, _ in extra):  # not the observations' shape: every triple in order
-        nodes = writers.jsonld_nodes(writers.canonical(itertools.chain(graph, extra)))
-    else:
-        try:
-            nodes = writers.jsonld_nodes(itertools.chain(writers.canonical(graph), extra), in_order=False)
-        except OrderMatters:
-            nodes = writers.jsonld_nodes(writers.canonical(itertools.chain(graph, extra)))
-    del subjects
+    nodes = writers.jsonld_nodes(itertools.chain(graph, extra))
     path = writer.write_text(name, writers.jsonld_nodes_text(nodes, node_lines=True), gz=True)
     del nodes
     writers.forget()

@@ -64,10 +64,6 @@ class Unsupported(Exception):
     """A graph the fast writers do not lay out like rdflib; the caller uses rdflib instead."""
 
 
-class OrderMatters(Exception):
-    """Triples given in any order whose JSON-LD would depend on it (`Writers.jsonld_nodes`)."""
-
-
 class Writers:
     """The four writers over one set of namespace bindings (those of the graphs to be written)."""
 
@@ -342,12 +338,13 @@ class Writers:
         one node object a line (the bulk dump: a third smaller, and json's C encoder writes it)."""
         return self.jsonld_nodes_text(self.jsonld_nodes(triples), node_lines)
 
-    def jsonld_nodes(self, triples: Iterable[Triple], in_order: bool = True) -> dict[str, dict]:
-        """The node objects of `triples`, by compacted @id. `in_order`: the triples come as
-        `canonical` orders them. Otherwise (distinct triples in any order) the result is the same,
-        since nodes and each key's values are sorted when written, except where rdflib's writer
-        replaces a falsy first value (an empty string, 0, false) instead of listing the next one:
-        that depends on the order, and raises `OrderMatters` here."""
+    def jsonld_nodes(self, triples: Iterable[Triple]) -> dict[str, dict]:
+        """The node objects of distinct `triples`, by compacted @id, in any order: nodes and each key's
+        values are sorted when written, so the text does not depend on it.
+
+        A key's values are all listed. rdflib's writer replaces a falsy first value (0, "", false)
+        by the next one instead, losing a triple (its JSON-LD then fails the re-parsing check): this
+        writer is rdflib's layout, not that loss."""
         nodes: dict[str, dict] = {}
         for s, p, o in triples:
             if isinstance(s, BNode) or isinstance(o, BNode) or str(p) in LIST_TERMS:
@@ -361,9 +358,7 @@ class Writers:
             else:
                 key, value = self._predicate_key(p), self._value(o)
             existing = node.get(key)
-            if existing is not None and not in_order and not (existing and value):
-                raise OrderMatters(f"{s} {p}: several values, one of them falsy")
-            if existing:  # rdflib's test: a falsy first value is replaced, not listed
+            if existing is not None:
                 if not isinstance(existing, list):
                     existing = [existing]
                 existing.append(value)

@@ -14,6 +14,7 @@ the same for every resource of the class, or the template is never used (`Unifor
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -24,7 +25,7 @@ SLOT_LINKS = ("def/refMunicipality",)  # links (under the base URI) whose target
 DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-NOT_UNIFORM = (None, None, None, None, None, None)  # a subject no topic is: never a template's
+NOT_UNIFORM = ("", "", "", "", "", "")  # a subject no topic is: never a template's
 Labels = Callable[[str], list[tuple[str, str, str]]]  # IRI -> its labels: (predicate, language, text)
 
 
@@ -38,7 +39,7 @@ def uniform_slots(key: str, own: bytes, base_uri: str, labels: Labels) -> tuple[
     for s, p, iri, text, lang, datatype in _triples(own):
         if s != topic:
             return None
-        if iri is None:
+        if not iri:
             name, part, kind = _literal(p, lang, datatype)
             shape.append(part)
             value = (kind, text)
@@ -66,7 +67,7 @@ def _links(base_uri: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _literal(p: str, lang: str | None, datatype: str | None) -> tuple[str, tuple, str]:
+def _literal(p: str, lang: str, datatype: str) -> tuple[str, tuple, str]:
     """A literal's slot name, its part of the class, and its kind of value."""
     datatype = LANG_STRING if lang else datatype or STRING
     return f"{p}|{lang or ''}|{datatype}", (p, "literal", lang, datatype), "decimal" if datatype == DECIMAL else "text"
@@ -90,47 +91,27 @@ def _link(p: str, iri: str, labels: Labels) -> tuple[tuple, list[tuple[str, str]
 _LINKS: dict[tuple, tuple] = {}
 
 
+# one line as the build writes N-Triples (single spaces, no escapes: the caller checked the text for
+# backslashes, tabs and blank nodes): subject, predicate, then an IRI or a literal with its language
+# or datatype. The text is valid N-Triples (the same lines are in the dumps, which are verified by
+# re-parsing), so an IRI holds no '>' and a literal without escapes no '"'.
+_LINE = re.compile(r'^<([^>]*)> <([^>]*)> (?:<([^>]*)>|"([^"]*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?) \.$', re.M)
+_UPPER_LANGUAGE = re.compile(r'"@[a-z0-9-]*[A-Z]')
+
+
 def _triples(own: bytes) -> list[tuple]:
-    """(subject, predicate, object IRI or None, literal text, language, datatype) of each line; a
-    text the build did not write plainly (an escape, a blank node, a tab or a line that `_line`
-    declines) is read by pyoxigraph, the exact N-Triples reader."""
+    """(subject, predicate, object IRI, literal text, language, datatype) of each line, '' where a
+    part is absent (an IRI is never empty); read by one regular expression when every line is one
+    the build writes plainly, otherwise (an escape, a blank node, a tab, a line it does not match)
+    by pyoxigraph, the exact N-Triples reader."""
     text = own.decode("utf-8")
     if "\\" not in text and "_:" not in text and "\t" not in text and "\r" not in text:
-        found = [_line(line) for line in text.splitlines()]
-        if None not in found:
+        found = _LINE.findall(text)
+        if len(found) == text.count("\n") + (not text.endswith("\n")):  # every line matched, whole
+            if _UPPER_LANGUAGE.search(text):  # a language tag with a capital: lower-cased, as pyoxigraph gives it
+                return [(s, p, o, t, lang.lower(), dt) for s, p, o, t, lang, dt in found]
             return found
     return _parsed(own)
-
-
-def _line(line: str) -> tuple | None:
-    """One line as the build writes N-Triples (single spaces, no escapes: the caller checked the
-    text for backslashes, tabs and blank nodes), read with string methods; None for any other.
-
-    The text is valid N-Triples (the same lines are in the dumps, which are verified by re-parsing),
-    so an IRI holds no space, '<', '>' or '"', and a literal without escapes holds no '"': the
-    first "> <" ends the subject, the next "> " the predicate, and the first '"' after the opening
-    one ends the literal's text."""
-    if not (line.startswith("<") and line.endswith(" .")):
-        return None
-    subject, sep, rest = line[1:-2].partition("> <")
-    if not sep:
-        return None
-    predicate, sep, obj = rest.partition("> ")
-    if not sep or not obj:
-        return None
-    if obj[0] == "<":
-        return (subject, predicate, obj[1:-1], None, None, None) if obj[-1] == ">" else None
-    end = obj.find('"', 1)
-    if obj[0] != '"' or end < 0:
-        return None
-    tail = obj[end + 1:]
-    if not tail:
-        return subject, predicate, None, obj[1:end], None, None
-    if tail[0] == "@" and len(tail) > 1:
-        return subject, predicate, None, obj[1:end], tail[1:].lower(), None  # as pyoxigraph gives it
-    if tail.startswith("^^<") and tail[-1] == ">":
-        return subject, predicate, None, obj[1:end], None, tail[3:-1]
-    return None
 
 
 def _parsed(own: bytes) -> list[tuple]:
@@ -145,7 +126,7 @@ def _parsed(own: bytes) -> list[tuple]:
         if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
             return [NOT_UNIFORM]
         if isinstance(o, ox.Literal):
-            out.append((s.value, p.value, None, o.value, o.language, o.datatype.value))
+            out.append((s.value, p.value, "", o.value, o.language or "", o.datatype.value))
         else:
-            out.append((s.value, p.value, o.value, None, None, None))
+            out.append((s.value, p.value, o.value, "", "", ""))
     return out
