@@ -59,7 +59,8 @@ serve-static: setup nginx-js ## export the current release into $(STATIC) (once)
 	$(PUBLISHER) $(PUBLISHER_FLAGS) export-static $(STATIC)
 	exec nginx -c "$$($(PUBLISHER) $(PUBLISHER_FLAGS) static-config $(STATIC) --host $(HOST) --port $(PORT) --sparql $(SPARQL_URL))"
 
-test: setup browser nginx-js virtuoso ## set everything up and run the whole test suite ($(TEST_WORKERS) processes, a test file each at a time)
+test: setup browser nginx-js virtuoso ## set everything up, lint (ruff: an undefined name fails here), and run the whole test suite ($(TEST_WORKERS) processes, a test file each at a time)
+	$(VENV)/bin/ruff check publisher tests bench
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=20
 
 lint: setup ## ruff
