@@ -243,3 +243,14 @@ def test_one_class_finds_what_the_alternation_of_the_transforms_classes_finds() 
         merged = changed_class(combo)
         wrong = [c for c in chars if bool(merged.match(c)) != bool(alternation.match(c))]
         assert not wrong, (combo, [hex(ord(c)) for c in wrong[:5]])
+
+
+def test_the_url_transform_is_quote_with_nothing_safe() -> None:
+    from urllib.parse import quote
+
+    from publisher.release.slot_templates import TEXT
+
+    texts = ["observation/miljonyckeltal/kolada-n00401/0136/2019", "a b&c=d?e#f", "Södertälje 𝔘", "~_.-",
+             "".join(chr(c) for c in range(128)), "".join(chr(c) for c in range(0x80, 0x300))]
+    for text in texts:
+        assert TEXT["url"](text) == quote(text, safe=""), text
