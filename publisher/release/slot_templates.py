@@ -241,9 +241,21 @@ class Template:
     def _encoded_texts(self) -> tuple[bytes, ...]:
         return tuple(text.encode("utf-8") for text in self.texts)
 
+    @functools.cached_property
+    def _plain_memos(self) -> tuple[tuple[str, dict] | None, ...]:
+        """For each kind of place of one slot written by per-character transforms only: its slot
+        and the memo of the values its writing found plain (said as they are); None for the others."""
+        return tuple((kind.writings[0].slot, kind.writings[0].plain) if kind.simple and len(kind.writings) == 1
+                     else None for kind in self.kinds)
+
     def _said(self, slots: Slots) -> list[str] | None:
         said = []
-        for kind in self.kinds:
+        for kind, plain in zip(self.kinds, self._plain_memos):
+            if plain is not None:  # a value found plain before is said as it is: `Place.say`'s first case, inline
+                slot = slots.get(plain[0])
+                if slot is not None and plain[1].get(slot[1]) is True:
+                    said.append(slot[1])
+                    continue
             text = kind.say(slots)
             if text is None:
                 return None
