@@ -250,7 +250,7 @@ class Template:
 
     def _said(self, slots: Slots) -> list[str] | None:
         said = []
-        for kind, plain in zip(self.kinds, self._plain_memos):
+        for kind, plain in zip(self.kinds, self._plain_memos, strict=True):
             if plain is not None:  # a value found plain before is said as it is: `Place.say`'s first case, inline
                 slot = slots.get(plain[0])
                 if slot is not None and plain[1].get(slot[1]) is True:
