@@ -346,17 +346,39 @@ class Writers:
         by the next one instead, losing a triple (its JSON-LD then fails the re-parsing check): this
         writer is rdflib's layout, not that loss."""
         nodes: dict[str, dict] = {}
+        # rdflib terms hash and compare in Python code, so what a subject, predicate or object gives
+        # is remembered by the term object itself (its id, while the triple holding it is alive: each
+        # entry keeps its term): an observation's triples share their subject, their predicates and
+        # most objects (bounded: unique values churn through)
+        last_s, node = None, {}
+        predicates: dict[int, tuple] = {}
+        objects: dict[int, tuple] = {}
         for s, p, o in triples:
-            if isinstance(s, BNode) or isinstance(o, BNode) or str(p) in LIST_TERMS:
-                raise Unsupported("blank node or RDF list")
-            node_id = self._shrink(s)
-            node = nodes.get(node_id)
-            if node is None:
-                node = nodes[node_id] = {"@id": node_id}
-            if _same(p, TYPE) and isinstance(o, URIRef):
-                key, value = "@type", self._symbol(o)
-            else:
-                key, value = self._predicate_key(p), self._value(o)
+            if s is not last_s:
+                if isinstance(s, BNode):
+                    raise Unsupported("blank node")
+                node_id = self._shrink(s)
+                node = nodes.get(node_id)
+                if node is None:
+                    node = nodes[node_id] = {"@id": node_id}
+                last_s = s
+            known = predicates.get(id(p))
+            if known is None or known[0] is not p:
+                if str(p) in LIST_TERMS:
+                    raise Unsupported("RDF list")
+                known = predicates[id(p)] = (p, _same(p, TYPE))
+            said = objects.get(id(o))
+            if said is None or said[0] is not o or said[1] is not known:
+                if isinstance(o, BNode):
+                    raise Unsupported("blank node")
+                if known[1] and isinstance(o, URIRef):
+                    said = ("@type", self._symbol(o))
+                else:
+                    said = (self._predicate_key(p), self._value(o))
+                if len(objects) >= 4096:
+                    objects.clear()
+                said = objects[id(o)] = (o, known, *said)
+            key, value = said[2], said[3]
             existing = node.get(key)
             if existing is not None:
                 if not isinstance(existing, list):
