@@ -20,6 +20,7 @@ from ..release.manifest import CONTEXT, DATASET_STEM
 from ..settings import Settings
 from ..uris import Minter
 from .catalogue import check_and_page, describe_catalogue, write_catalogue
+from .collector import fewer_collections
 from .cube import CUBE_ID, cube_structure, observation_triples
 from .downloads import write_cube_files
 from .dump import (
@@ -259,7 +260,8 @@ def check(settings: Settings, progress: Progress = stderr_progress) -> Validatio
 def build(settings: Settings, progress: Progress = stderr_progress) -> BuildResult:
     lock = claim(settings.dist_dir)  # before the validation: a target that cannot be written is found now
     try:
-        return _build(settings, progress)
+        with fewer_collections():
+            return _build(settings, progress)
     except OSError as exc:
         raise io_error("write the release", exc) from exc
     finally:
