@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..release.formats import BY_KEY
 from .conneg import negotiate_language
 from .documents import RDF_KEYS
+from .figure_rows import figure_rows
 from .formatting import FILTERS
 from .i18n import LANGUAGES, TEXT
 
@@ -113,6 +114,7 @@ def render_resource(model: dict, lang: str, explicit: bool, figures: dict | None
         cube_links=[model["iri"].split("/id/", 1)[0] + f"/def/{p}" for p in ("refMunicipality", "indicator")],
         svg=inline_svg,
         sparql_link=lambda text: "/sparql?edit=" + quote(text, safe=""),
+        figure_rows=figure_rows,
         **_context(lang, explicit, doc_path),
     )
     return html.encode("utf-8")
