@@ -366,6 +366,8 @@ class Writers:
             if known is None or known[0] is not p:
                 if str(p) in LIST_TERMS:
                     raise Unsupported("RDF list")
+                if len(predicates) >= 4096:
+                    predicates.clear()
                 known = predicates[id(p)] = (p, _same(p, TYPE))
             said = objects.get(id(o))
             if said is None or said[0] is not o or said[1] is not known:
