@@ -242,14 +242,15 @@ def _focus_nodes(store: ox.Store, query: str) -> list[str]:
 
 
 def _duplicates(store: ox.Store, query: str) -> list[str]:
-    """IC-12 in one pass: observations grouped by (data set, all dimension values)."""
-    values: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    for row in store.query(PREFIXES + query, use_default_graph_as_union=True):
-        values[(str(row["focus"]), str(row["dataset"]))].add((str(row["dim"]), str(row["value"])))
-    groups: dict[tuple[str, frozenset], list[str]] = defaultdict(list)
+    """IC-12 in one pass: observations grouped by (data set, all dimension values). The store's own
+    terms are the keys (they hash and compare as RDF terms); only a duplicate is spelled out."""
+    values: dict[tuple, set[tuple]] = defaultdict(set)
+    for focus, dataset, dim, value in store.query(PREFIXES + query, use_default_graph_as_union=True):
+        values[(focus, dataset)].add((dim, value))
+    groups: dict[tuple, list] = defaultdict(list)
     for (obs, dataset), dims in values.items():
         groups[(dataset, frozenset(dims))].append(obs)
-    return sorted(obs for members in groups.values() if len(members) > 1 for obs in members)
+    return sorted(str(obs) for members in groups.values() if len(members) > 1 for obs in members)
 
 
 def check_integrity(store: ox.Store) -> list[Violation]:

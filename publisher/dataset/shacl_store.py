@@ -35,6 +35,8 @@ from rdflib.term import Node
 from ..release.uniform import to_rdflib
 
 TYPE_OF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+FOCUS_GRAPHS = "urn:x-klimatsamarbeten:shacl-focus:"  # + a node shape's number: its focus nodes while checked
+FOCUS_MARK = "urn:x-klimatsamarbeten:shacl-focus"
 VALUES_CHUNK = 5000  # focus nodes per VALUES block of a nested shape
 
 # the parameters this validator understands, per place
@@ -164,17 +166,30 @@ class StoreValidator:
     # -- running -------------------------------------------------------------------------------
 
     def validate(self, store: ox.Store) -> list[Result]:
-        """Every result of every shape on the default graph of `store` (named graphs are not read)."""
+        """Every result of every shape on the default graph of `store` (named graphs are not read).
+
+        A node shape's focus nodes are found once (rdf:type/rdfs:subClassOf* is a path query) and
+        written into a named graph of their own for the shape's queries to read; the graph is
+        removed before this returns. At a million triples each query of the 90,000 observations'
+        shape found them again in ~0.3 s of its ~0.5-0.9 s."""
         self._store = store
         results: list[Result] = []
-        for shape in self.node_shapes:
-            if self._deactivated(shape):
-                continue
-            classes = sorted(self.shapes.objects(shape, SH.targetClass), key=str)
-            union = " UNION ".join(f"{{ ?f {TYPE_OF} <{c}> }}" for c in classes)
-            focus = _Focus(f"{{ SELECT DISTINCT ?f WHERE {{ {union} }} }}")
-            results += self._shape(shape, focus, top=True)
-        self._store = None
+        try:
+            for n, shape in enumerate(self.node_shapes):
+                if self._deactivated(shape):
+                    continue
+                classes = sorted(self.shapes.objects(shape, SH.targetClass), key=str)
+                union = " UNION ".join(f"{{ ?f {TYPE_OF} <{c}> }}" for c in classes)
+                graph = f"{FOCUS_GRAPHS}{n}"
+                store.update(f"INSERT {{ GRAPH <{graph}> {{ ?f <{FOCUS_MARK}> <{FOCUS_MARK}> }} }} "
+                             f"WHERE {{ SELECT DISTINCT ?f WHERE {{ {union} }} }}")
+                try:
+                    results += self._shape(shape, _Focus(f"GRAPH <{graph}> {{ ?f <{FOCUS_MARK}> <{FOCUS_MARK}> }}"),
+                                           top=True)
+                finally:
+                    store.remove_graph(ox.NamedNode(graph))
+        finally:
+            self._store = None
         return results
 
     def _query(self, text: str) -> Iterator:
@@ -202,29 +217,51 @@ class StoreValidator:
             return self._property(shape, focus)
         for result in self._values(shape, pairs, sev, msg, with_path=None):
             out.append(result)
-        for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
-            if not self._deactivated(prop):
-                out += self._property(prop, focus)
+        props = [p for p in sorted(self.shapes.objects(shape, SH.property), key=str) if not self._deactivated(p)]
+        out += self._counts(props, focus)
+        for prop in props:
+            out += self._property(prop, focus, counts=False)
         for constraint in sorted(self.shapes.objects(shape, SH.sparql), key=str):
             if not self._deactivated(constraint):
                 out += self._sparql(shape, constraint, focus, sev)
         return out
 
-    def _property(self, prop: Node, focus: _Focus) -> list[Result]:
+    def _counts(self, props: list[Node], focus: _Focus) -> list[Result]:
+        """sh:minCount and sh:maxCount of all `props` (property shapes) in one query: each focus node's
+        number of values per path, grouped, only the groups out of bounds returned."""
+        bounds = []  # (path, least, most, prop) of each property shape with a count to check
+        for prop in props:
+            least, most = self.shapes.value(prop, SH.minCount), self.shapes.value(prop, SH.maxCount)
+            least = int(least) if least is not None and int(least) > 0 else None
+            most = int(most) if most is not None else None
+            if least is not None or most is not None:
+                bounds.append((self.shapes.value(prop, SH.path), least, most, prop))
+        if not bounds:
+            return []
+        rows = " ".join(f"({i} <{path}>)" for i, (path, _, _, _) in enumerate(bounds))
+        tests = " || ".join(
+            "(?i = {} && ({}))".format(i, " || ".join(t for t in (
+                f"COUNT(DISTINCT ?v) < {least}" if least is not None else "",
+                f"COUNT(DISTINCT ?v) > {most}" if most is not None else "") if t))
+            for i, (_, least, most, _) in enumerate(bounds))
+        q = (f"SELECT ?f ?i (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus.pattern} VALUES (?i ?p) {{ {rows} }} "
+             f"OPTIONAL {{ ?f ?p ?v }} }} GROUP BY ?f ?i HAVING ({tests})")
+        out: list[Result] = []
+        for row in self._query(q):
+            path, least, most, prop = bounds[int(row["i"].value)]
+            n = int(row["n"].value)
+            component = SH.MinCountConstraintComponent if least is not None and n < least \
+                else SH.MaxCountConstraintComponent
+            out.append(Result(to_rdflib(row["f"]), path, None, prop, component, self._severity(prop),
+                              self._message(prop)))
+        return out
+
+    def _property(self, prop: Node, focus: _Focus, counts: bool = True) -> list[Result]:
+        """The results of property shape `prop` on `focus` (its counts too unless `counts` is false:
+        a node shape checks all its properties' counts in one query, `_counts`)."""
         path = self.shapes.value(prop, SH.path)
         sev, msg = self._severity(prop), self._message(prop)
-        out: list[Result] = []
-        for param, component, op in ((SH.minCount, SH.MinCountConstraintComponent, "<"),
-                                     (SH.maxCount, SH.MaxCountConstraintComponent, ">")):
-            bound = self.shapes.value(prop, param)
-            if bound is None:
-                continue
-            n = int(bound)
-            if op == "<" and n == 0:
-                continue
-            q = (f"SELECT ?f WHERE {{ {focus.pattern} OPTIONAL {{ ?f <{path}> ?v }} }} "
-                 f"GROUP BY ?f HAVING (COUNT(DISTINCT ?v) {op} {n})")
-            out += [Result(to_rdflib(row["f"]), path, None, prop, component, sev, msg) for row in self._query(q)]
+        out: list[Result] = self._counts([prop], focus) if counts else []
         unique = self.shapes.value(prop, SH.uniqueLang)
         if isinstance(unique, Literal) and unique.value is True:
             q = (f"SELECT ?f ?l WHERE {{ {focus.pattern} ?f <{path}> ?v . BIND(LCASE(LANG(?v)) AS ?l) "
