@@ -8,9 +8,9 @@ Writes into the release, through the ReleaseWriter (so each file is in the manif
 - `pages/search.sqlite` (`publisher/release/search_index.py`): the search index.
 
 Documents are described, serialised and checked one at a time, in two interleaved halves side by
-side; what is kept until both halves are done is each document's compressed rows (~35 MB at a
-million triples, where 2,440 documents are stored: observations' documents are not, see
-release/assemble.py).
+side (the site listing and the search index in a third process beside them); what is kept until
+both halves are done is each document's compressed rows (~35 MB at a million triples, where
+2,440 documents are stored: observations' documents are not, see release/assemble.py).
 """
 
 from __future__ import annotations
@@ -77,11 +77,22 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
         made = list(rows(there))
         return made, (terms.fallbacks if terms is not None else {})
 
+    def site_and_search() -> tuple[dict, dict]:
+        """The site listing and the search index (they need only the keys and the graphs), with the
+        entries they added to the file table and the label fallbacks the listing took."""
+        before = set(writer.files)
+        writer.write(SITE, _json(site_model(describer.keys, data, ontology, base_uri, terms)))
+        write_search_index(writer, describer.keys, data, ontology, base_uri)  # pages/search.sqlite
+        return ({name: info for name, info in writer.files.items() if name not in before},
+                terms.fallbacks if terms is not None else {})
+
     # the observations' own triples, compressed against the first one's (beside the documents)
     own = sorted((key, nt.encode()) for key, _, nt in uniform)
     dictionary = own[0][1] if own else b""
     packed = Forked("uniform rows", compress_uniform, own, dictionary) if own else None
     second = Forked("documents (every other one)", other_half)
+    # forked last: with two cores it runs while the halves' processes wait for a core, not after them
+    listing = Forked("site listing and search index", site_and_search)
     out = DocumentWriter(writer.path(DOCUMENTS_FILE))
     try:
         made_here = list(rows(here))  # held until the other half comes (which is held as it is sent anyway)
@@ -97,8 +108,12 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
             out.add_uniform_compressed(packed.result())
         for target in sorted(index.links):
             out.add_links(target, index.links[target])
+        files, fallbacks = listing.result()
+        writer.files.update(files)
+        if terms is not None:
+            terms.fallbacks.update(fallbacks)
     except BaseException:
-        for job in (packed, second):
+        for job in (packed, second, listing):
             if job is not None:
                 job.cancel()
         out.abort()
@@ -106,7 +121,5 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
     out.close()
     writer.register(DOCUMENTS_FILE)
     writer.write_text(CONTEXT_FILE, Writers.ntriples_text(data))  # what the server describes from
-    writer.write(SITE, _json(site_model(describer.keys, data, ontology, base_uri, terms)))
     writer.write(TERM_LABELS_FILE, (terms or TermLabels()).to_json())  # for the documents made on request
-    write_search_index(writer, describer.keys, data, ontology, base_uri)  # pages/search.sqlite
     return len(keys)
