@@ -161,3 +161,45 @@ def test_uniform_rows_round_trip_through_their_dictionary(tmp_path):
     with sqlite3.connect(tmp_path / "documents.sqlite") as db:
         stored = sum(len(blob) for (blob,) in db.execute("SELECT triples FROM uniform"))
     assert stored * 2 < sum(len(zlib.compress(nt, 6)) for _, nt in rows)
+
+
+def test_stored_slots_round_trip_with_their_classes(tmp_path):
+    """Observations' classes and slot values (release/stored_slots.py) read back as `uniform_slots`
+    gives them, one class object per class; an observation it refuses has none stored."""
+    from publisher.release.documents import DocumentWriter, compress_uniform
+    from publisher.release.stored_slots import pack_slots
+    from publisher.release.uniform_slots import uniform_slots
+
+    base = "http://127.0.0.1:8000/"
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    names = {f"{base}id/municipality/{9000 + i}": [(label, "sv", f"Kommun {i} å&<")] for i in range(5)}
+
+    def own(i: int) -> bytes:
+        s = f"<{base}id/observation/x/{i}>"
+        lines = [f"{s} <{base}def/refMunicipality> <{base}id/municipality/{9000 + i % 5}> .",
+                 f'{s} <{base}def/value> "{i}.5"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+                 f'{s} <http://www.w3.org/2000/01/rdf-schema#label> "Värde {i} 🌲"@{"sv" if i % 3 else "en"} .']
+        if i == 7:  # a triple about another subject: no class, nothing stored
+            lines.append(f"<{base}id/other> <{base}def/value> \"1\" .")
+        return ("\n".join(lines) + "\n").encode()
+
+    rows = [(f"observation/x/{i}", own(i)) for i in range(12)]
+    labels = names.get  # IRI -> its labels, as the server's assembler gives them
+    table, dictionary, slots = pack_slots(rows, base, lambda iri: labels(iri, []))
+    assert len(table) == 2 and slots[7] is None and dictionary
+    writer = DocumentWriter(tmp_path / "documents.sqlite")
+    writer.set_dictionary(rows[0][1])
+    writer.set_slot_classes(table, dictionary)
+    writer.add_uniform_compressed(compress_uniform(rows, rows[0][1]), slots)
+    writer.close()
+    reader = DocumentReader(tmp_path / "documents.sqlite")
+    classes = set()
+    for key, nt in rows:
+        want = uniform_slots(key, nt, base, lambda iri: labels(iri, []))
+        got = reader.stored_slots(key)
+        assert got == (want if key != "observation/x/7" else None), key
+        assert reader.uniform(key) == nt
+        if got is not None:
+            classes.add(id(got[0]))
+    assert len(classes) == 2  # one object per class, whoever reads it
+    assert reader.stored_slots("observation/none") is None

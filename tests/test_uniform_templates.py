@@ -20,6 +20,7 @@ from bench.synthetic import generate
 from publisher.dataset.pipeline import build
 from publisher.release.manifest import open_release
 from publisher.release.slot_templates import cut
+from publisher.release.uniform_slots import uniform_slots
 from publisher.settings import Settings
 from publisher.web.documents import load_documents
 from publisher.web.pages import render_resource
@@ -105,6 +106,21 @@ def test_every_observation_in_every_representation_reads_as_the_general_way(awkw
     # and most documents were filled in
     assert ready >= 2 * len(VARIANTS) and not any(learner.off for learner in learners)
     assert filled > 0.75 * len(keys) * len(VARIANTS), (filled, len(keys))
+
+
+@pytest.mark.slow
+def test_the_builds_stored_class_and_slots_are_what_the_server_reads_from_the_triples(awkward_docs) -> None:
+    """release/stored_slots.py: what the build stored for each observation is what `uniform_slots`
+    reads from the observation's triples and the links' labels as the server has them."""
+    docs = awkward_docs
+    keys = list(docs.reader.uniform_keys())
+    stored = 0
+    for key in keys:
+        want = uniform_slots(key, docs.reader.uniform(key), docs.base_uri, docs.assembler.link_labels)
+        got = docs.reader.stored_slots(key)
+        assert got == want, key
+        stored += got is not None
+    assert stored == len(keys) > 400
 
 
 def test_a_value_a_template_cannot_tell_the_spelling_of_is_left_to_the_general_way() -> None:

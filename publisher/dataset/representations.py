@@ -29,7 +29,9 @@ from ..release.labels import TERM_LABELS_FILE, TermLabels
 from ..release.manifest import SITE
 from ..release.page_models import page_model, site_model
 from ..release.serialise import Writers
+from ..release.stored_slots import pack_slots
 from ..release.uniform import MemoryIndex
+from ..release.uniform_slots import link_label_rows
 from .dump import FORMATS, ReleaseWriter, representations
 from .search import write_search_index
 from .side_by_side import Forked
@@ -86,10 +88,15 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
         return ({name: info for name, info in writer.files.items() if name not in before},
                 terms.fallbacks if terms is not None else {})
 
-    # the observations' own triples, compressed against the first one's (beside the documents)
+    def uniform_rows(own: list[tuple[str, bytes]]) -> tuple[list, tuple]:
+        """The observations' own triples, compressed against the first one's, and their class and
+        slots for the templates (release/stored_slots.py), with the links' labels the server reads."""
+        return (compress_uniform(own, own[0][1]),
+                pack_slots(own, base_uri, lambda iri: link_label_rows(describer.link_labels, iri)))
+
     own = sorted((key, nt.encode()) for key, _, nt in uniform)
     dictionary = own[0][1] if own else b""
-    packed = Forked("uniform rows", compress_uniform, own, dictionary) if own else None
+    packed = Forked("uniform rows", uniform_rows, own) if own else None
     second = Forked("documents (every other one)", other_half)
     # forked last: with two cores it runs while the halves' processes wait for a core, not after them
     listing = Forked("site listing and search index", site_and_search)
@@ -104,8 +111,10 @@ def write_representations(writer: ReleaseWriter, data: Graph, ontology: Graph, b
             terms.fallbacks.update(fallbacks)
         del own
         if packed is not None:
+            rows_packed, (classes, slot_dictionary, slots) = packed.result()
             out.set_dictionary(dictionary)
-            out.add_uniform_compressed(packed.result())
+            out.set_slot_classes(classes, slot_dictionary)
+            out.add_uniform_compressed(rows_packed, slots)
         for target in sorted(index.links):
             out.add_links(target, index.links[target])
         files, fallbacks = listing.result()

@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 
 from .describe import Describer, Document
 from .documents import DocumentReader
@@ -27,6 +27,7 @@ from .manifest import CONTEXT
 from .page_models import page_model
 from .serialise import Writers
 from .uniform import FileIndex, triple_of
+from .uniform_slots import link_label_rows
 
 CONTEXT_FILE = "pages/context.nt"
 MEMO_LIMIT = 20_000  # labels memoised across page models before the memo starts afresh
@@ -83,8 +84,7 @@ class Assembler:
         (predicate, language, text)."""
         found = self._labels.get(iri)
         if found is None:
-            found = [(str(p), o.language or "", str(o)) for _, p, o in self._load()[0].link_labels.get(URIRef(iri), ())
-                     if isinstance(o, Literal)]
+            found = link_label_rows(self._load()[0].link_labels, iri)
             if len(self._labels) > MEMO_LIMIT:
                 self._labels = {}
             self._labels[iri] = found

@@ -6,12 +6,15 @@
         format: ttl | nt | jsonld | rdf   the RDF document, exactly the bytes served
                 page                      the HTML page model (JSON), rendered by the web layer
                 figures                   the statistics the page shows (JSON), for pages that have any
-    uniform(key TEXT, triples BLOB)      -- the own triples (N-Triples, zlib) of each uniform resource
+    uniform(key TEXT, triples BLOB, slots BLOB)
+                                         -- the own triples (N-Triples, zlib) of each uniform resource
                                             (observation), whose document is assembled on request
                                             (publisher/release/uniform.py); compressed against a
                                             preset dictionary, the first row's own text (in `meta`,
                                             base64): observations share nearly all their text, so a
-                                            row is a third of its size alone (45.8 -> 15.5 MB at 1M)
+                                            row is a third of its size alone (45.8 -> 15.5 MB at 1M);
+                                            `slots`: its class and slot values, for the templates
+                                            (publisher/release/stored_slots.py), or NULL
     links(target TEXT, chunk INTEGER, count INTEGER, triples BLOB)
                                          -- the links from uniform resources to document `target`,
                                             in the order its pages list them, LINK_CHUNK a row
@@ -36,11 +39,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .formats import BY_KEY
+from .stored_slots import SlotReader
 
 DOCUMENTS_FILE = "pages/documents.sqlite"
 RDF_FORMATS = tuple(BY_KEY)  # the keys, in the table's order
 PAGE, FIGURES = "page", "figures"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: uniform.slots
 LINK_CHUNK = 100  # links stored together (a page lists PAGE_SIZE of them)
 _LEVEL = 6  # zlib: 5-8x smaller documents; decompressing one takes ~20 microseconds
 
@@ -90,7 +94,7 @@ class DocumentWriter:
         self._db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self._db.execute("CREATE TABLE representations (key TEXT NOT NULL, format TEXT NOT NULL, body BLOB NOT NULL, "
                          "PRIMARY KEY (key, format))")
-        self._db.execute("CREATE TABLE uniform (key TEXT PRIMARY KEY, triples BLOB NOT NULL) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE uniform (key TEXT PRIMARY KEY, triples BLOB NOT NULL, slots BLOB) WITHOUT ROWID")
         self._db.execute("CREATE TABLE links (target TEXT NOT NULL, chunk INTEGER NOT NULL, count INTEGER NOT NULL, "
                          "triples BLOB NOT NULL, PRIMARY KEY (target, chunk)) WITHOUT ROWID")
         self.uniform = 0
@@ -121,12 +125,23 @@ class DocumentWriter:
         self.dictionary = dictionary
         self._db.execute("INSERT INTO meta VALUES ('uniform_dictionary', ?)", (base64.b64encode(dictionary).decode(),))
 
-    def add_uniform_compressed(self, rows: list[tuple[str, bytes]]) -> None:
-        """Uniform rows as `compress_uniform` made them with this writer's dictionary, in ascending key order."""
+    def add_uniform_compressed(self, rows: list[tuple[str, bytes]], slots: list[bytes | None] | None = None) -> None:
+        """Uniform rows as `compress_uniform` made them with this writer's dictionary, in ascending key
+        order, and each one's stored slots as `stored_slots.pack_slots` made them (or none)."""
         if rows and self.dictionary is None:
             raise ValueError("set_dictionary before the first uniform row")
-        self._db.executemany("INSERT INTO uniform VALUES (?, ?)", rows)
+        if slots is not None and len(slots) != len(rows):
+            raise ValueError(f"{len(rows)} uniform rows, {len(slots)} rows of slots")
+        stored = slots if slots is not None else [None] * len(rows)
+        self._db.executemany("INSERT INTO uniform VALUES (?, ?, ?)",
+                             ((key, blob, packed) for (key, blob), packed in zip(rows, stored, strict=True)))
         self.uniform += len(rows)
+
+    def set_slot_classes(self, table: list[list], dictionary: bytes) -> None:
+        """The stored slots' class table and preset dictionary (`stored_slots.pack_slots`)."""
+        self._db.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("uniform_classes", json.dumps(table, ensure_ascii=False, separators=(",", ":"))),
+            ("uniform_slots_dictionary", base64.b64encode(dictionary).decode())])
 
     def add_links(self, target: str, triples: list[tuple]) -> None:
         """The links from uniform resources to the document `target`, in the order its pages list them."""
@@ -162,6 +177,8 @@ class DocumentReader:
         self.count = int(meta.get("documents", "0"))
         self.uniform_count = int(meta.get("uniform", "0"))
         self.dictionary = base64.b64decode(meta.get("uniform_dictionary", ""))
+        self.slot_reader = SlotReader(meta["uniform_classes"], base64.b64decode(meta["uniform_slots_dictionary"])) \
+            if "uniform_classes" in meta else None
 
     def _connection(self) -> sqlite3.Connection:
         local = self._local
@@ -182,22 +199,29 @@ class DocumentReader:
 
     def uniform(self, key: str) -> bytes | None:
         """The own triples (N-Triples) of the uniform resource `key`, or None."""
-        blob = self._uniform_row(key)
-        return _inflate(blob, self.dictionary) if blob is not None else None
+        row = self._uniform_row(key)
+        return _inflate(row[0], self.dictionary) if row is not None else None
+
+    def stored_slots(self, key: str) -> tuple[tuple, dict] | None:
+        """The class and slots the build stored for the uniform resource `key`, or None (none stored)."""
+        row = self._uniform_row(key)
+        if row is None or row[1] is None or self.slot_reader is None:
+            return None
+        return self.slot_reader.read(key, row[1])
 
     def is_uniform(self, key: str) -> bool:
         return self._uniform_row(key) is not None
 
-    def _uniform_row(self, key: str) -> bytes | None:
-        """The compressed row of `key`; the thread's last one is kept, so that asking whether a key
-        is uniform and then reading it (as a request does) is one look-up."""
+    def _uniform_row(self, key: str) -> tuple[bytes, bytes | None] | None:
+        """The compressed row (triples, slots) of `key`; the thread's last one is kept, so that asking
+        whether a key is uniform and then reading it (as a request does) is one look-up."""
         local = self._local
         last = getattr(local, "last_uniform", None)
         if last is not None and last[0] == key and local.pid == os.getpid():
             return last[1]
-        row = self._connection().execute("SELECT triples FROM uniform WHERE key = ?", (key,)).fetchone()
-        local.last_uniform = (key, row[0] if row else None)
-        return local.last_uniform[1]
+        row = self._connection().execute("SELECT triples, slots FROM uniform WHERE key = ?", (key,)).fetchone()
+        local.last_uniform = (key, row)
+        return row
 
     def link_count(self, target: str) -> int:
         row = self._connection().execute("SELECT MAX(count) FROM links WHERE target = ?", (target,)).fetchone()

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
+from rdflib import Literal, URIRef
 
 from .slot_templates import Slots
 
@@ -59,6 +60,13 @@ def uniform_slots(key: str, own: bytes, base_uri: str, labels: Labels) -> tuple[
             return None
         slots[name] = value
     return tuple(shape), slots  # in the order of the file's lines, which the build writes alike
+
+
+def link_label_rows(link_labels: dict, iri: str) -> list[tuple[str, str, str]]:
+    """The labels a document gives a resource it links to, as `Labels` gives them, from a Describer's
+    table (`Describer.link_labels`): the server's assembler and the build's stored slots both read it so."""
+    return [(str(p), o.language or "", str(o)) for _, p, o in link_labels.get(URIRef(iri), ())
+            if isinstance(o, Literal)]
 
 
 @functools.lru_cache(maxsize=64)

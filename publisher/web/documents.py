@@ -73,9 +73,13 @@ class Documents:
         """The first page of a document in `variant`, and whether a template wrote it: an observation's
         from its class's template when there is one (web/uniform_pages.py), otherwise (and for any
         other document) `general()`. `own`: the observation's own triples, if already read."""
+        found = None
         if own is None and self.assembler is not None and self.reader.uniform_count:
-            own = self.reader.uniform(key)
-        found = uniform_slots(key, own, self.base_uri, self.assembler.link_labels) if own else None
+            found = self.reader.stored_slots(key)  # worked out by the build (release/stored_slots.py)
+            if found is None:
+                own = self.reader.uniform(key)
+        if found is None and own:
+            found = uniform_slots(key, own, self.base_uri, self.assembler.link_labels)
         if found is None:
             return general(), False
         cls, slots = found
@@ -84,9 +88,8 @@ class Documents:
     def rdf(self, key: str, fmt: str, page: int = 1) -> Variant | None:
         body, filled = None, False
         if page == 1:  # an observation (one look-up), else a stored document
-            own = self.reader.uniform(key) if self.assembler is not None and self.reader.uniform_count else None
-            if own is not None:
-                body, filled = self.uniform(key, (fmt,), lambda: self.assembler.rdf(key, fmt), own)
+            if self.assembler is not None and self.reader.uniform_count and self.reader.is_uniform(key):
+                body, filled = self.uniform(key, (fmt,), lambda: self.assembler.rdf(key, fmt))
             else:
                 body = self.reader.body(key, fmt)
         if body is None and self.assembler is not None and key in self:
