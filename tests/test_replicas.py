@@ -136,7 +136,9 @@ async def load(url: str, stop: threading.Event, results: list, workers: int = 8)
     await asyncio.gather(*(worker(n) for n in range(workers)))
 
 
-def test_a_replica_killed_under_load_costs_no_request_and_is_taken_back(replicas):
+def test_a_replica_killed_under_load_costs_only_the_answers_it_was_sending_and_is_taken_back(replicas):
+    """No request fails but an answer the killed replica was sending at that moment, and the
+    restarted replica is taken back."""
     url, servers, settings = replicas
     expected = {(path, accept): httpx.get(servers["a"].url + path, headers={"accept": accept}).status_code
                 for path in PATHS for accept in ACCEPTS}  # 200, 303, and 406 for /catalog as HTML
@@ -164,8 +166,14 @@ def test_a_replica_killed_under_load_costs_no_request_and_is_taken_back(replicas
     finally:
         stop.set()
         runner.join(timeout=30)
-    failed = [r for r in results if r[2] != expected[r[0], r[1]]]
+    failed = [(n, r) for n, r in enumerate(results) if r[2] != expected[r[0], r[1]]]
     assert before_kill > 50 and during_outage > 50, (before_kill, during_outage)
-    assert not failed, f"{len(failed)} of {len(results)} requests failed, e.g. {failed[:5]}"
+    # an answer the killed replica had begun to send is cut short: nginx resends a request to the other
+    # replica only while nothing of the answer has reached the client (docs/deployment.md says so).
+    # At most one a client connection, each an incomplete body, each among the answers around the kill.
+    cut = [(n, r) for n, r in failed if "RemoteProtocolError" in r[2] and "complete message body" in r[2]
+           and before_kill - 8 <= n < before_kill + 40]
+    assert len(cut) <= 8 and len(cut) == len(failed), \
+        f"{len(failed)} of {len(results)} requests failed, e.g. {failed[:5]}"
     taken_back = sum('"GET /' in line for line in servers["b"].log[restarted_at:])
     assert taken_back >= 10, f"the restarted replica served {taken_back} requests through nginx"
