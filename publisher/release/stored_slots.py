@@ -101,4 +101,3 @@ class SlotReader:
         slots: Slots = {"key": ("text", key)}
         slots.update(zip(names, zip(kinds, values)))  # noqa: B905 - lengths checked above
         return self.classes[n].cls, slots
-
