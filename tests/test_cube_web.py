@@ -351,3 +351,28 @@ def test_a_chart_with_markup_in_its_labels_inlines_escaped():
 ])
 def test_inline_svg_refuses_anything_but_a_plain_chart(bad):
     assert inline_svg(bad) is None
+
+
+def test_the_svg_checks_branches_apart_find_what_the_one_expression_finds(built, settings):
+    """svg_unsafe is SVG_UNSAFE.search, faster: over random strings of the characters and words that
+    matter (case variants, Unicode letters that match ASCII ones when case is ignored, Unicode
+    spaces), over the bad charts above written in other cases, and over the release's own charts."""
+    import random
+
+    from publisher.web.pages import SVG_UNSAFE, svg_unsafe
+
+    rnd = random.Random(11)
+    pieces = list("<> =:!/\"'\t\n\x0b\x1conONjavascriptJAVASCRIPTſKıİaAeEsSfFuUbB\u00a0\u2003\u3000é") + [
+        "script", "JavaScript", "javaſcript", "foreignObject", "FOREIGNOBJECT", "on", "ON", "oN", "<!", "use",
+        "image", "iframe", "embed", "object", "<a", "< a", "onload", "onclick=", "href", "javascript:"]
+    for _ in range(100_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 16)))
+        assert svg_unsafe(text) == bool(SVG_UNSAFE.search(text)), repr(text)
+    bad = ['<svg><SCRIPT>x</SCRIPT></svg>', '<svg ONLOAD = "x">', '<svg><A HREF="JaVaScRiPt:x()">',
+           '<svg>\u2003onclick=x', '<svg><!DOCTYPE x>', '<svg><  use href="#x"/>', 'x javaſcript:y']
+    assert all(svg_unsafe(text) and SVG_UNSAFE.search(text) for text in bad)
+    charts = sorted(settings.current_release.glob("cube-*.svg"))
+    assert charts
+    for chart in charts[:40]:
+        text = chart.read_text(encoding="utf-8")
+        assert svg_unsafe(text) == bool(SVG_UNSAFE.search(text)) is False

@@ -42,13 +42,31 @@ def script_json(value: object) -> Markup:
 SVG_START = re.compile(r'^<svg xmlns="http://www.w3.org/2000/svg"[^<>]*>')
 SVG_UNSAFE = re.compile(r"<\s*(script|foreignObject|iframe|object|embed|use|image|a)\b|\son[a-z]+\s*=|javascript:|<!",
                         re.IGNORECASE)
+# SVG_UNSAFE's branches searched apart: Python's re tries every branch at every character of a chart
+# (~1.9 ms for a 75 KB ranking chart), but a branch that starts with "<" is found by a fast scan for
+# that character, and "javascript:" is only looked for before each ":" (tests compare with SVG_UNSAFE)
+_SVG_TAG = re.compile(r"<\s*(script|foreignObject|iframe|object|embed|use|image|a)\b|<!", re.IGNORECASE)
+_SVG_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+_SVG_SCHEME = re.compile(r"javascript", re.IGNORECASE)  # its characters are matched one by one: ten before ":"
+
+
+def svg_unsafe(text: str) -> bool:
+    """`SVG_UNSAFE.search(text)` found something (~2x faster on a chart)."""
+    if _SVG_TAG.search(text) or _SVG_HANDLER.search(text):
+        return True
+    at = text.find(":", 10)
+    while at != -1:
+        if _SVG_SCHEME.fullmatch(text, at - 10, at):
+            return True
+        at = text.find(":", at + 1)
+    return False
 
 
 def inline_svg(text: str | None) -> Markup | None:
     """A chart of the release inlined into a page, only if it is one plain <svg> element with no
     script, event handler, link, foreign content or markup declaration; otherwise None (the page
     then links the file instead). The build escapes every text in it; this is the second lock."""
-    if not text or not SVG_START.match(text) or SVG_UNSAFE.search(text) or text.count("<svg") != 1 \
+    if not text or not SVG_START.match(text) or svg_unsafe(text) or text.count("<svg") != 1 \
             or not text.rstrip().endswith("</svg>"):
         return None
     return Markup(text)
