@@ -283,3 +283,31 @@ def test_hand_kept_catalogue_fields_are_checked_by_the_loader(data_copy, old, ne
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     with pytest.raises(SourceDataError, match=rf"dataset\.yaml:\d+: {field}"):
         load(data_copy)
+
+
+def test_void_statistics_count_predicates_however_their_terms_are_shared():
+    """void.statistics counts a predicate by its term object first (an observation's triples share
+    theirs) and merges equal ones: the counts are those of a plain count of the triples."""
+    from collections import Counter
+
+    from rdflib import Literal
+
+    from publisher.dataset.void import statistics
+
+    shared_label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    triples = []
+    for i in range(50):
+        s = URIRef(f"{BASE}id/thing/{i % 7}")
+        p = shared_label if i % 2 else URIRef(str(shared_label))  # one object, and equal copies of it
+        triples.append((s, p, Literal(f"label {i}")))
+        triples.append((s, URIRef(str(RDF.type)), URIRef(f"{BASE}def/C{i % 3}")))
+        if i % 5 == 0:
+            triples.append((s, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/Q{i}")))
+            triples.append((s, URIRef(str(OWL.sameAs)), URIRef(f"http://example.org/{i}")))
+    triples = list(dict.fromkeys(triples))
+    got = statistics(triples, BASE + "id/")
+    assert got["triples"] == len(triples)
+    assert got["properties"] == dict(Counter(p for _, p, _ in triples))
+    assert got["classes"] == dict(Counter(o for _, p, o in triples if p == RDF.type))
+    assert got["wikidata_links"] == sum(1 for _, p, o in triples if p == OWL.sameAs and "wikidata" in str(o)) == 10
+    assert got["distinct_subjects"] == got["entities"] == 7

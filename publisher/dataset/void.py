@@ -40,15 +40,25 @@ def statistics(triples: Iterable[tuple], uri_space: str) -> dict:
     """The statistics of a set of triples (no duplicates), in one pass."""
     subjects, objects, classes, properties, wikidata, count = set(), set(), Counter(), Counter(), 0, 0
     wd = str(WD)
+    # RDF.type and OWL.sameAs looked up once, not per triple (a namespace's attribute is Python
+    # code); predicates counted by the term object first and merged after, so a predicate object
+    # shared by many triples (an observation's) is hashed once a run rather than once a triple
+    rdf_type, same_as = RDF.type, OWL.sameAs
+    by_object: dict[int, list] = {}
     for s, p, o in triples:
         count += 1
         subjects.add(s)
         objects.add(o)
-        properties[p] += 1
-        if p == RDF.type:
+        seen = by_object.get(id(p))
+        if seen is None:
+            seen = by_object[id(p)] = [p, 0, p == rdf_type, p == same_as]
+        seen[1] += 1
+        if seen[2]:
             classes[o] += 1
-        elif p == OWL.sameAs and str(o).startswith(wd):
+        elif seen[3] and str(o).startswith(wd):
             wikidata += 1
+    for p, n, _, _ in by_object.values():
+        properties[p] += n
     entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(uri_space)}
     return {
         "triples": count,
