@@ -39,6 +39,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .formats import BY_KEY
+from .preset_zlib import deflate, inflate
 from .stored_slots import SlotReader
 
 DOCUMENTS_FILE = "pages/documents.sqlite"
@@ -63,20 +64,10 @@ def document_rows(key: str, rdf: dict[str, bytes], page: dict, figures: dict | N
     return rows
 
 
-def _deflate(payload: bytes, dictionary: bytes) -> bytes:
-    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, 15, 8, zlib.Z_DEFAULT_STRATEGY, dictionary)
-    return packer.compress(payload) + packer.flush()
-
-
-def _inflate(blob: bytes, dictionary: bytes) -> bytes:
-    unpacker = zlib.decompressobj(zdict=dictionary)
-    return unpacker.decompress(blob) + unpacker.flush()
-
-
 def compress_uniform(rows: list[tuple[str, bytes]], dictionary: bytes) -> list[tuple[str, bytes]]:
     """Uniform rows (key, own triples as N-Triples) as `DocumentWriter.add_uniform_compressed` takes
     them: compressed against `dictionary` (the build does this in a process of its own)."""
-    return [(key, _deflate(nt, dictionary)) for key, nt in rows]
+    return [(key, deflate(nt, dictionary)) for key, nt in rows]
 
 
 class DocumentWriter:
@@ -200,7 +191,7 @@ class DocumentReader:
     def uniform(self, key: str) -> bytes | None:
         """The own triples (N-Triples) of the uniform resource `key`, or None."""
         row = self._uniform_row(key)
-        return _inflate(row[0], self.dictionary) if row is not None else None
+        return inflate(row[0], self.dictionary) if row is not None else None
 
     def stored_slots(self, key: str) -> tuple[tuple, dict] | None:
         """The class and slots the build stored for the uniform resource `key`, or None (none stored)."""

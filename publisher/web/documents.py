@@ -68,18 +68,18 @@ class Documents:
             return stem, suffix
         return None
 
-    def uniform(self, key: str, variant: tuple, general: Callable[[], bytes],
-                own: bytes | None = None) -> tuple[bytes, bool]:
+    def uniform(self, key: str, variant: tuple, general: Callable[[], bytes]) -> tuple[bytes, bool]:
         """The first page of a document in `variant`, and whether a template wrote it: an observation's
         from its class's template when there is one (web/uniform_pages.py), otherwise (and for any
-        other document) `general()`. `own`: the observation's own triples, if already read."""
+        other document) `general()`."""
         found = None
-        if own is None and self.assembler is not None and self.reader.uniform_count:
-            found = self.reader.stored_slots(key)  # worked out by the build (release/stored_slots.py)
+        if self.assembler is not None and self.reader.uniform_count:
+            # the class and slots the build worked out (release/stored_slots.py), else read from the triples
+            found = self.reader.stored_slots(key)
             if found is None:
                 own = self.reader.uniform(key)
-        if found is None and own:
-            found = uniform_slots(key, own, self.base_uri, self.assembler.link_labels)
+                if own:
+                    found = uniform_slots(key, own, self.base_uri, self.assembler.link_labels)
         if found is None:
             return general(), False
         cls, slots = found
